@@ -1,0 +1,73 @@
+# storytime.video_infra: the two commands of the README are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
+LINK := .collections/ansible_collections/storytime/video_infra
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+.PHONY: help install demo test lint sanity unit scenarios molecule benchmark build local-aws-up local-aws-down changelog clean
+
+help:
+	@echo "make demo            create the venv, start the local AWS, run site.yml on inventories/local, print the outputs, stop"
+	@echo "make test            the whole test suite: lint, sanity, unit, scenarios against the local AWS (what CI runs)"
+	@echo "make local-aws-up    start the local AWS in the background; prints AWS_ENDPOINT_URL=..."
+	@echo "make local-aws-down  stop the local AWS started by local-aws-up"
+	@echo "make benchmark       API calls and wall time of converge, no-op and check runs, against the stock modules"
+	@echo "make build           build the collection artifact"
+
+$(STAMP): requirements.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==24.3.1
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(LINK):
+	mkdir -p $(dir $(LINK))
+	ln -sfn ../../.. $(LINK)
+
+install: $(STAMP) $(LINK)
+
+demo: install
+	tools/demo.sh
+
+test: install
+	tools/test.sh all
+
+lint: install
+	tools/test.sh lint
+
+sanity: install
+	tools/test.sh sanity
+
+unit: install
+	tools/test.sh unit
+
+scenarios: install
+	tools/test.sh scenarios
+
+molecule: install
+	tools/test.sh molecule
+
+benchmark: install
+	$(BIN)/python benchmarks/bench_storage.py
+
+build: install
+	$(BIN)/ansible-galaxy collection build --force --output-path .build/dist .
+
+local-aws-up: install
+	@$(BIN)/python -m local_aws up
+
+local-aws-down: install
+	@$(BIN)/python -m local_aws down
+
+changelog: install
+	$(BIN)/antsibull-changelog release
+
+clean:
+	rm -rf .build .collections .pytest_cache .ruff_cache outputs

@@ -1,0 +1,840 @@
+#!/usr/bin/python
+
+# Copyright: Contributors to the storytime.video_infra collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: s3_private_bucket
+version_added: 0.1.0
+short_description: Manage a private, hardened S3 general purpose bucket
+description:
+  - Creates, updates or deletes an S3 bucket that is never public.
+  - While O(state=present) the module always enforces Block Public Access with all four settings on and
+    object ownership C(BucketOwnerEnforced) (ACLs disabled). These two are the contract of the module and
+    have no option.
+  - Default encryption, versioning, bucket policy statements, CORS rules, lifecycle rules and tags are
+    managed only when their option is set. An option left unset is neither read nor changed; a set
+    option replaces what is on the bucket.
+  - Reads only the settings it manages and writes only the settings that differ, so a second identical
+    run makes no write call. Check mode predicts the final state without writing, and C(--diff) shows
+    the settings before and after.
+  - Writes happen in the order S3 needs to avoid C(409 OperationAborted) conflicts, public access
+    block first, then policy, then ownership.
+author:
+  - Storytime infrastructure team (@storytime)
+options:
+  name:
+    description:
+      - Name of the bucket.
+      - Checked against the S3 general purpose bucket naming rules before any AWS call.
+    type: str
+    required: true
+    aliases: [bucket]
+  state:
+    description:
+      - Whether the bucket should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  encryption:
+    description:
+      - Default encryption of new objects.
+      - When not set, the bucket's encryption is not read or changed.
+    type: dict
+    suboptions:
+      sse_algorithm:
+        description:
+          - V(AES256) for SSE-S3, V(aws:kms) for SSE-KMS.
+        type: str
+        choices: [AES256, "aws:kms"]
+        default: AES256
+      kms_key_id:
+        description:
+          - KMS key ID, ARN or alias ARN for SSE-KMS. When omitted with V(aws:kms), S3 uses the AWS
+            managed key C(aws/s3).
+          - Only valid with O(encryption.sse_algorithm=aws:kms).
+        type: str
+      bucket_key_enabled:
+        description:
+          - Whether S3 Bucket Keys are used to cut KMS requests. Only meaningful with SSE-KMS.
+          - Defaults to V(true) with V(aws:kms).
+        type: bool
+  versioning:
+    description:
+      - V(true) enables versioning; V(false) suspends it (a bucket that never had versioning counts as
+        already unversioned). Versioning can never be removed from a bucket, only suspended.
+      - When not set, versioning is not read or changed.
+    type: bool
+  deny_insecure_transport:
+    description:
+      - V(true) puts a statement with Sid C(DenyInsecureTransport) in the bucket policy that denies
+        every request made without TLS (C(aws:SecureTransport=false)) on the bucket and its objects.
+        V(false) removes that statement.
+      - When not set, that statement is left as it is.
+    type: bool
+  policy_statements:
+    description:
+      - Bucket policy statements managed by this task. Each statement must have a C(Sid); a statement
+        on the bucket with the same Sid is replaced, other statements are kept unless
+        O(purge_policy_statements=true).
+      - This lets several tasks (for example the bucket role and the CloudFront role) each own their
+        statements in one bucket policy.
+    type: list
+    elements: dict
+  absent_policy_statement_sids:
+    description:
+      - Sids of statements that must not be in the bucket policy.
+    type: list
+    elements: str
+  purge_policy_statements:
+    description:
+      - Remove every policy statement that is not in O(policy_statements) (or is not the TLS statement
+        when O(deny_insecure_transport=true)).
+    type: bool
+    default: false
+  cors_rules:
+    description:
+      - CORS rules, in the order S3 evaluates them. V([]) removes the CORS configuration.
+      - When not set, CORS is not read or changed.
+    type: list
+    elements: dict
+    suboptions:
+      id:
+        description: Identifier of the rule.
+        type: str
+      allowed_origins:
+        description: Origins allowed to make cross-origin requests, for example V(https://admin.example.com).
+        type: list
+        elements: str
+        required: true
+      allowed_methods:
+        description: HTTP methods allowed.
+        type: list
+        elements: str
+        required: true
+        choices: [GET, PUT, POST, DELETE, HEAD]
+      allowed_headers:
+        description: Headers allowed in a preflight request.
+        type: list
+        elements: str
+      expose_headers:
+        description: Response headers the browser may read, for example V(ETag).
+        type: list
+        elements: str
+      max_age_seconds:
+        description: How long a browser may cache the preflight response.
+        type: int
+  lifecycle_rules:
+    description:
+      - The complete list of lifecycle rules. V([]) removes the lifecycle configuration.
+      - When not set, the lifecycle configuration is not read or changed.
+    type: list
+    elements: dict
+    suboptions:
+      id:
+        description: Unique identifier of the rule.
+        type: str
+        required: true
+      status:
+        description: Whether the rule is applied.
+        type: str
+        choices: [Enabled, Disabled]
+        default: Enabled
+      prefix:
+        description: Key prefix the rule applies to; V("") for every object.
+        type: str
+        default: ""
+      transitions:
+        description: Storage class transitions of current object versions.
+        type: list
+        elements: dict
+        suboptions:
+          days:
+            description: Days after creation.
+            type: int
+            required: true
+          storage_class:
+            description: Target storage class. V(GLACIER) is S3 Glacier Flexible Retrieval.
+            type: str
+            required: true
+            choices: [GLACIER, DEEP_ARCHIVE, GLACIER_IR, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING]
+      expiration_days:
+        description: Days after creation when current versions expire.
+        type: int
+      noncurrent_version_expiration_days:
+        description: Days after an object version becomes noncurrent when it is deleted.
+        type: int
+      noncurrent_version_keep_newer:
+        description: Number of newest noncurrent versions kept regardless of their age.
+        type: int
+      abort_incomplete_multipart_upload_days:
+        description: Days after which an unfinished multipart upload is aborted and its parts deleted.
+        type: int
+  force:
+    description:
+      - With O(state=absent), delete every object version and delete marker before deleting the
+        bucket. Without it, deleting a bucket that is not empty fails and nothing is deleted.
+    type: bool
+    default: false
+notes:
+  - Bucket names are global. If the name belongs to another account the module fails instead of
+    adopting it; if the bucket is in another region than O(region) the module fails too.
+  - Objects are never read, written or deleted, except by O(state=absent) with O(force=true).
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Master uploads bucket with versioning, lifecycle and CORS for browser uploads
+  storytime.video_infra.s3_private_bucket:
+    name: storytime-master-uploads-dev
+    region: eu-west-1
+    encryption:
+      sse_algorithm: AES256
+    versioning: true
+    deny_insecure_transport: true
+    cors_rules:
+      - allowed_origins: [https://admin.storytime.example]
+        allowed_methods: [PUT, POST, GET, HEAD]
+        allowed_headers: ["*"]
+        expose_headers: [ETag]
+        max_age_seconds: 3000
+    lifecycle_rules:
+      - id: archive-masters
+        transitions:
+          - days: 60
+            storage_class: GLACIER
+        noncurrent_version_expiration_days: 90
+        abort_incomplete_multipart_upload_days: 7
+    tags:
+      Project: storytime
+      Environment: dev
+
+- name: HLS output bucket with SSE-KMS and a bucket key
+  storytime.video_infra.s3_private_bucket:
+    name: storytime-hls-outputs-dev
+    encryption:
+      sse_algorithm: "aws:kms"
+      kms_key_id: alias/storytime-dev
+    deny_insecure_transport: true
+    cors_rules: []
+
+- name: Add a statement to the policy without touching the others
+  storytime.video_infra.s3_private_bucket:
+    name: storytime-hls-outputs-dev
+    policy_statements:
+      - Sid: AllowCloudFrontRead
+        Effect: Allow
+        Principal:
+          Service: cloudfront.amazonaws.com
+        Action: s3:GetObject
+        Resource: arn:aws:s3:::storytime-hls-outputs-dev/*
+        Condition:
+          StringEquals:
+            AWS:SourceArn: arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE
+
+- name: Delete a bucket and everything in it
+  storytime.video_infra.s3_private_bucket:
+    name: storytime-master-uploads-dev
+    state: absent
+    force: true
+"""
+
+RETURN = r"""
+bucket:
+  description: The bucket after the task (predicted in check mode). Only managed settings are present.
+  returned: when O(state=present)
+  type: complex
+  contains:
+    name:
+      description: Bucket name.
+      type: str
+      returned: always
+      sample: storytime-master-uploads-dev
+    arn:
+      description: Bucket ARN.
+      type: str
+      returned: always
+      sample: arn:aws:s3:::storytime-master-uploads-dev
+    region:
+      description: Region of the bucket.
+      type: str
+      returned: always
+      sample: eu-west-1
+    public_access_block:
+      description: The four Block Public Access settings.
+      type: dict
+      returned: always
+      sample:
+        block_public_acls: true
+        ignore_public_acls: true
+        block_public_policy: true
+        restrict_public_buckets: true
+    object_ownership:
+      description: Object ownership setting.
+      type: str
+      returned: always
+      sample: BucketOwnerEnforced
+    encryption:
+      description: Default encryption rule.
+      type: dict
+      returned: when O(encryption) is set
+      sample: {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}, "bucket_key_enabled": false}
+    versioning:
+      description: Versioning status, V(Enabled), V(Suspended) or null when never enabled.
+      type: str
+      returned: when O(versioning) is set
+      sample: Enabled
+    policy:
+      description: The bucket policy document, or null when the bucket has none.
+      type: dict
+      returned: when a policy option is set
+    cors_rules:
+      description: CORS rules.
+      type: list
+      elements: dict
+      returned: when O(cors_rules) is set
+      sample: [{"allowed_methods": ["GET", "PUT"], "allowed_origins": ["https://admin.example.com"]}]
+    lifecycle_rules:
+      description: Lifecycle rules, sorted by ID.
+      type: list
+      elements: dict
+      returned: when O(lifecycle_rules) is set
+    tags:
+      description: Bucket tags.
+      type: dict
+      returned: when O(tags) is set
+      sample: {"Project": "storytime"}
+changed_settings:
+  description: Names of the settings that were (or in check mode would be) changed.
+  returned: always
+  type: list
+  elements: str
+  sample: [versioning, cors_rules]
+"""
+
+import json
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.storytime.video_infra.plugins.module_utils import s3_config as cfg
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.s3_naming import bucket_name_problems
+
+# Settings in the order they are written: public access block before policy before ownership avoids
+# S3's "conflicting conditional operation" (409); lifecycle after versioning.
+SETTINGS = (
+    "public_access_block",
+    "policy",
+    "object_ownership",
+    "encryption",
+    "versioning",
+    "lifecycle_rules",
+    "cors_rules",
+    "tags",
+)
+MISSING_CODES = [
+    "NoSuchPublicAccessBlockConfiguration",
+    "OwnershipControlsNotFoundError",
+    "ServerSideEncryptionConfigurationNotFoundError",
+    "NoSuchBucketPolicy",
+    "NoSuchTagSet",
+    "NoSuchCORSConfiguration",
+    "NoSuchLifecycleConfiguration",
+]
+
+
+class BucketError(Exception):
+    def __init__(self, message, exception=None):
+        super().__init__(message)
+        self.message = message
+        self.exception = exception
+
+
+def aws_call(description, func, missing=None, **kwargs):
+    """Call ``func(**kwargs)`` with retries; return ``missing`` when S3 says the setting does not exist."""
+    try:
+        return func(aws_retry=True, **kwargs)
+    except is_boto3_error_code(MISSING_CODES):
+        return missing
+    except (
+        botocore.exceptions.ClientError,
+        botocore.exceptions.BotoCoreError,
+    ) as e:  # pylint: disable=duplicate-except
+        raise BucketError(f"Failed to {description}", e) from e
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def find_bucket(client, name, region):
+    """Return the bucket's region if the bucket exists and is ours, ``None`` if it does not exist."""
+    try:
+        response = client.head_bucket(aws_retry=True, Bucket=name)
+    except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
+        return None
+    except is_boto3_error_code(["403", "AccessDenied", "Forbidden"]) as e:  # pylint: disable=duplicate-except
+        raise BucketError(
+            f"Bucket {name} exists but this account cannot access it; bucket names are global, so it is most"
+            " likely owned by another AWS account. Choose another name.",
+            e,
+        ) from e
+    except (
+        botocore.exceptions.ClientError,
+        botocore.exceptions.BotoCoreError,
+    ) as e:  # pylint: disable=duplicate-except
+        raise BucketError(f"Failed to look up bucket {name}", e) from e
+    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    bucket_region = response.get("BucketRegion") or headers.get("x-amz-bucket-region") or region
+    if region and bucket_region != region:
+        raise BucketError(f"Bucket {name} exists in region {bucket_region}, not in {region} as configured.")
+    return bucket_region
+
+
+def read_settings(client, name, managed):
+    """Read the current value of each managed setting, in normalised form."""
+    current = {}
+    if "public_access_block" in managed:
+        config = aws_call(f"get public access block of {name}", client.get_public_access_block, missing={}, Bucket=name)
+        current["public_access_block"] = cfg.public_access_block_from_api(config.get("PublicAccessBlockConfiguration"))
+    if "object_ownership" in managed:
+        config = aws_call(
+            f"get ownership controls of {name}", client.get_bucket_ownership_controls, missing={}, Bucket=name
+        )
+        current["object_ownership"] = cfg.object_ownership_from_api(config.get("OwnershipControls"))
+    if "encryption" in managed:
+        config = aws_call(f"get default encryption of {name}", client.get_bucket_encryption, missing={}, Bucket=name)
+        current["encryption"] = cfg.encryption_from_api(config.get("ServerSideEncryptionConfiguration"))
+    if "versioning" in managed:
+        config = aws_call(f"get versioning of {name}", client.get_bucket_versioning, missing={}, Bucket=name)
+        current["versioning"] = cfg.versioning_from_api(config)
+    if "policy" in managed:
+        config = aws_call(f"get bucket policy of {name}", client.get_bucket_policy, missing={}, Bucket=name)
+        current["policy"] = cfg.policy_from_api(config.get("Policy"))
+    if "cors_rules" in managed:
+        config = aws_call(f"get CORS rules of {name}", client.get_bucket_cors, missing={}, Bucket=name)
+        current["cors_rules"] = cfg.cors_rules_from_api(config.get("CORSRules"))
+    if "lifecycle_rules" in managed:
+        config = aws_call(
+            f"get lifecycle rules of {name}", client.get_bucket_lifecycle_configuration, missing={}, Bucket=name
+        )
+        current["lifecycle_rules"] = cfg.lifecycle_rules_from_api(config.get("Rules"))
+    if "tags" in managed:
+        config = aws_call(f"get tags of {name}", client.get_bucket_tagging, missing={}, Bucket=name)
+        current["tags"] = boto3_tag_list_to_ansible_dict(config.get("TagSet") or [])
+    return current
+
+
+# ---------------------------------------------------------------------------------------------
+# Desired state
+
+
+def managed_settings(params):
+    managed = ["public_access_block", "object_ownership"]
+    if params["encryption"] is not None:
+        managed.append("encryption")
+    if params["versioning"] is not None:
+        managed.append("versioning")
+    if (
+        params["deny_insecure_transport"] is not None
+        or params["policy_statements"] is not None
+        or params["absent_policy_statement_sids"]
+        or params["purge_policy_statements"]
+    ):
+        managed.append("policy")
+    if params["cors_rules"] is not None:
+        managed.append("cors_rules")
+    if params["lifecycle_rules"] is not None:
+        managed.append("lifecycle_rules")
+    if params["tags"] is not None:
+        managed.append("tags")
+    return managed
+
+
+def validate_params(params):
+    """Return a list of problems with the options that AWS would reject later (or that are ambiguous)."""
+    problems = [f"name {params['name']!r} {p}" for p in bucket_name_problems(params["name"])]
+    encryption = params["encryption"]
+    if encryption and encryption.get("kms_key_id") and encryption.get("sse_algorithm") != "aws:kms":
+        problems.append("encryption.kms_key_id requires encryption.sse_algorithm=aws:kms")
+    for index, statement in enumerate(params["policy_statements"] or []):
+        if not isinstance(statement.get("Sid"), str) or not statement.get("Sid"):
+            problems.append(f"policy_statements[{index}] needs a non-empty Sid")
+        elif statement["Sid"] == cfg.TLS_STATEMENT_SID and params["deny_insecure_transport"] is not None:
+            problems.append(
+                f"policy_statements[{index}] uses the Sid {cfg.TLS_STATEMENT_SID} owned by deny_insecure_transport"
+            )
+    sids = [s.get("Sid") for s in params["policy_statements"] or []]
+    duplicates = sorted({sid for sid in sids if sid and sids.count(sid) > 1})
+    if duplicates:
+        problems.append(f"policy_statements has duplicate Sids: {', '.join(duplicates)}")
+    ids = [rule["id"] for rule in params["lifecycle_rules"] or []]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"lifecycle_rules has duplicate ids: {', '.join(duplicates)}")
+    for index, rule in enumerate(params["lifecycle_rules"] or []):
+        for key in (
+            "expiration_days",
+            "noncurrent_version_expiration_days",
+            "abort_incomplete_multipart_upload_days",
+        ):
+            if rule.get(key) is not None and rule[key] < 1:
+                problems.append(f"lifecycle_rules[{index}].{key} must be at least 1")
+        for t_index, transition in enumerate(rule.get("transitions") or []):
+            if transition["days"] < 0:
+                problems.append(f"lifecycle_rules[{index}].transitions[{t_index}].days must not be negative")
+    for index, rule in enumerate(params["cors_rules"] or []):
+        if not rule["allowed_origins"]:
+            problems.append(f"cors_rules[{index}].allowed_origins must not be empty")
+        if not rule["allowed_methods"]:
+            problems.append(f"cors_rules[{index}].allowed_methods must not be empty")
+    return problems
+
+
+def desired_settings(params, current, region):
+    """The settings the bucket should have, given what it has now (needed for policy and tag merging)."""
+    name = params["name"]
+    desired = {
+        "public_access_block": dict(cfg.PUBLIC_ACCESS_BLOCK_ALL),
+        "object_ownership": "BucketOwnerEnforced",
+    }
+    if params["encryption"] is not None:
+        desired["encryption"] = cfg.encryption_to_api(params["encryption"])
+    if params["versioning"] is not None:
+        desired["versioning"] = params["versioning"]
+    if "policy" in current or params["policy_statements"] is not None or params["deny_insecure_transport"] is not None:
+        managed = list(params["policy_statements"] or [])
+        absent = list(params["absent_policy_statement_sids"] or [])
+        if params["deny_insecure_transport"]:
+            managed.insert(0, cfg.tls_statement(name, region))
+        elif params["deny_insecure_transport"] is False:
+            absent.append(cfg.TLS_STATEMENT_SID)
+        desired["policy"] = cfg.merge_policy(
+            current.get("policy"), managed, absent_sids=absent, purge=params["purge_policy_statements"]
+        )
+    if params["cors_rules"] is not None:
+        desired["cors_rules"] = cfg.cors_rules_to_api(params["cors_rules"])
+    if params["lifecycle_rules"] is not None:
+        desired["lifecycle_rules"] = cfg.lifecycle_rules_to_api(params["lifecycle_rules"])
+    if params["tags"] is not None:
+        existing = current.get("tags") or {}
+        to_set, to_unset = compare_aws_tags(existing, params["tags"], params["purge_tags"])
+        tags = {k: v for k, v in existing.items() if k not in to_unset}
+        tags.update(to_set)
+        desired["tags"] = tags
+    return desired
+
+
+def setting_differs(setting, current, desired):
+    if setting == "encryption":
+        return not cfg.encryption_matches(current, desired)
+    if setting == "versioning":
+        return not cfg.versioning_matches(current, desired)
+    if setting == "policy":
+        return cfg.policies_differ(current, desired)
+    return current != desired
+
+
+def final_value(setting, current, desired):
+    """What a setting reads back as after the task (used to predict the result in check mode)."""
+    if setting == "versioning":
+        if cfg.versioning_matches(current, desired):
+            return current
+        return "Enabled" if desired else "Suspended"
+    return desired
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def write_setting(client, name, setting, value):
+    if setting == "public_access_block":
+        aws_call(
+            f"put public access block on {name}",
+            client.put_public_access_block,
+            Bucket=name,
+            PublicAccessBlockConfiguration=value,
+        )
+    elif setting == "policy":
+        if value is None:
+            aws_call(f"delete bucket policy of {name}", client.delete_bucket_policy, Bucket=name)
+        else:
+            aws_call(f"put bucket policy on {name}", client.put_bucket_policy, Bucket=name, Policy=json.dumps(value))
+    elif setting == "object_ownership":
+        aws_call(
+            f"put ownership controls on {name}",
+            client.put_bucket_ownership_controls,
+            Bucket=name,
+            OwnershipControls={"Rules": [{"ObjectOwnership": value}]},
+        )
+    elif setting == "encryption":
+        aws_call(
+            f"put default encryption on {name}",
+            client.put_bucket_encryption,
+            Bucket=name,
+            ServerSideEncryptionConfiguration={"Rules": [value]},
+        )
+    elif setting == "versioning":
+        aws_call(
+            f"put versioning on {name}",
+            client.put_bucket_versioning,
+            Bucket=name,
+            VersioningConfiguration={"Status": "Enabled" if value else "Suspended"},
+        )
+    elif setting == "lifecycle_rules":
+        if value:
+            aws_call(
+                f"put lifecycle rules on {name}",
+                client.put_bucket_lifecycle_configuration,
+                Bucket=name,
+                LifecycleConfiguration={"Rules": value},
+            )
+        else:
+            aws_call(f"delete lifecycle rules of {name}", client.delete_bucket_lifecycle, Bucket=name)
+    elif setting == "cors_rules":
+        if value:
+            aws_call(
+                f"put CORS rules on {name}", client.put_bucket_cors, Bucket=name, CORSConfiguration={"CORSRules": value}
+            )
+        else:
+            aws_call(f"delete CORS rules of {name}", client.delete_bucket_cors, Bucket=name)
+    elif setting == "tags":
+        if value:
+            aws_call(
+                f"put tags on {name}",
+                client.put_bucket_tagging,
+                Bucket=name,
+                Tagging={"TagSet": sorted(ansible_dict_to_boto3_tag_list(value), key=lambda tag: tag["Key"])},
+            )
+        else:
+            aws_call(f"delete tags of {name}", client.delete_bucket_tagging, Bucket=name)
+
+
+def create_bucket(client, name, region):
+    params = {"Bucket": name, "ObjectOwnership": "BucketOwnerEnforced"}
+    if region and region != "us-east-1":
+        params["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    try:
+        client.create_bucket(aws_retry=True, **params)
+    except is_boto3_error_code("BucketAlreadyOwnedByYou"):
+        pass
+    except is_boto3_error_code("BucketAlreadyExists") as e:  # pylint: disable=duplicate-except
+        raise BucketError(f"Bucket name {name} is already taken by another AWS account; choose another name.", e) from e
+    except (
+        botocore.exceptions.ClientError,
+        botocore.exceptions.BotoCoreError,
+    ) as e:  # pylint: disable=duplicate-except
+        raise BucketError(f"Failed to create bucket {name}", e) from e
+
+
+def empty_bucket(client, name):
+    paginator = client.get_paginator("list_object_versions")
+    for page in paginator.paginate(Bucket=name):
+        objects = [
+            {"Key": item["Key"], "VersionId": item["VersionId"]}
+            for item in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])
+        ]
+        if objects:
+            response = aws_call(
+                f"delete objects in {name}",
+                client.delete_objects,
+                Bucket=name,
+                Delete={"Objects": objects, "Quiet": True},
+            )
+            if response and response.get("Errors"):
+                first = response["Errors"][0]
+                raise BucketError(
+                    f"Failed to delete {len(response['Errors'])} objects in {name}, e.g. {first.get('Key')}:"
+                    f" {first.get('Message')}"
+                )
+
+
+def bucket_is_empty(client, name):
+    response = aws_call(f"list objects in {name}", client.list_object_versions, Bucket=name, MaxKeys=1)
+    return not (response.get("Versions") or response.get("DeleteMarkers"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+def to_result(name, arn, region, settings):
+    result = {"name": name, "arn": arn, "region": region}
+    for setting, value in settings.items():
+        if setting in ("policy", "tags") or value is None or isinstance(value, (str, bool)):
+            result[setting] = value
+        elif isinstance(value, list):
+            result[setting] = [camel_dict_to_snake_dict(item) for item in value]
+        else:
+            result[setting] = camel_dict_to_snake_dict(value)
+    if isinstance(result.get("versioning"), bool):
+        result["versioning"] = "Enabled" if result["versioning"] else "Suspended"
+    return result
+
+
+def ensure_present(module, client, region):
+    params = module.params
+    name = params["name"]
+    arn = cfg.bucket_arn(name, region)
+    managed = managed_settings(params)
+    bucket_region = find_bucket(client, name, region)
+    exists = bucket_region is not None
+    current = read_settings(client, name, managed) if exists else {}
+    desired = desired_settings(params, current, region)
+
+    if exists:
+        changed_settings = [s for s in SETTINGS if s in desired and setting_differs(s, current.get(s), desired[s])]
+    else:
+        # A new bucket: creation sets the ownership; every other managed setting that has a value is written.
+        changed_settings = [s for s in SETTINGS if s in desired and s != "object_ownership"]
+        changed_settings = [s for s in changed_settings if not (s == "versioning" and desired[s] is False)]
+        changed_settings = [s for s in changed_settings if desired[s] not in (None, [], {})]
+    after = dict(current)
+    for setting in changed_settings:
+        after[setting] = final_value(setting, current.get(setting), desired[setting])
+    if not exists:
+        for setting in desired:
+            after.setdefault(setting, final_value(setting, None, desired[setting]))
+
+    if not module.check_mode:
+        if not exists:
+            create_bucket(client, name, region)
+        for setting in changed_settings:
+            write_setting(client, name, setting, desired[setting])
+
+    result = {
+        "changed": bool(changed_settings) or not exists,
+        "changed_settings": (["bucket"] if not exists else []) + changed_settings,
+        "bucket": to_result(name, arn, bucket_region or region, after),
+    }
+    if result["changed"]:
+        before = to_result(name, arn, bucket_region or region, current) if exists else {}
+        result["diff"] = {"before": before, "after": result["bucket"]}
+    return result
+
+
+def ensure_absent(module, client, region):
+    name = module.params["name"]
+    if find_bucket(client, name, region) is None:
+        return {"changed": False, "changed_settings": []}
+    if not module.params["force"] and not bucket_is_empty(client, name):
+        raise BucketError(f"Bucket {name} is not empty; set force=true to delete its objects and versions with it.")
+    if not module.check_mode:
+        if module.params["force"]:
+            empty_bucket(client, name)
+        aws_call(f"delete bucket {name}", client.delete_bucket, Bucket=name)
+    return {
+        "changed": True,
+        "changed_settings": ["bucket"],
+        "diff": {"before": {"name": name, "arn": cfg.bucket_arn(name, region)}, "after": {}},
+    }
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True, aliases=["bucket"]),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        encryption=dict(
+            type="dict",
+            options=dict(
+                sse_algorithm=dict(type="str", default="AES256", choices=["AES256", "aws:kms"]),
+                kms_key_id=dict(type="str"),
+                bucket_key_enabled=dict(type="bool"),
+            ),
+        ),
+        versioning=dict(type="bool"),
+        deny_insecure_transport=dict(type="bool"),
+        policy_statements=dict(type="list", elements="dict"),
+        absent_policy_statement_sids=dict(type="list", elements="str"),
+        purge_policy_statements=dict(type="bool", default=False),
+        cors_rules=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                id=dict(type="str"),
+                allowed_origins=dict(type="list", elements="str", required=True),
+                allowed_methods=dict(
+                    type="list", elements="str", required=True, choices=["GET", "PUT", "POST", "DELETE", "HEAD"]
+                ),
+                allowed_headers=dict(type="list", elements="str"),
+                expose_headers=dict(type="list", elements="str"),
+                max_age_seconds=dict(type="int"),
+            ),
+        ),
+        lifecycle_rules=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                id=dict(type="str", required=True),
+                status=dict(type="str", default="Enabled", choices=["Enabled", "Disabled"]),
+                prefix=dict(type="str", default=""),
+                transitions=dict(
+                    type="list",
+                    elements="dict",
+                    options=dict(
+                        days=dict(type="int", required=True),
+                        storage_class=dict(
+                            type="str",
+                            required=True,
+                            choices=[
+                                "GLACIER",
+                                "DEEP_ARCHIVE",
+                                "GLACIER_IR",
+                                "STANDARD_IA",
+                                "ONEZONE_IA",
+                                "INTELLIGENT_TIERING",
+                            ],
+                        ),
+                    ),
+                ),
+                expiration_days=dict(type="int"),
+                noncurrent_version_expiration_days=dict(type="int"),
+                noncurrent_version_keep_newer=dict(type="int"),
+                abort_incomplete_multipart_upload_days=dict(type="int"),
+            ),
+        ),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        force=dict(type="bool", default=False),
+    )
+    module = StorytimeAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+
+    problems = validate_params(module.params)
+    if problems:
+        module.fail_json(msg="Invalid options: " + "; ".join(problems), problems=problems)
+
+    # NoSuchBucket is retried: right after CreateBucket, S3 may briefly not know the new bucket yet.
+    # OperationAborted is S3's 409 for a conflicting configuration change still in progress.
+    client = module.client(
+        "s3", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=["OperationAborted", "NoSuchBucket"])
+    )
+    region = module.region
+    try:
+        if module.params["state"] == "present":
+            result = ensure_present(module, client, region)
+        else:
+            result = ensure_absent(module, client, region)
+    except BucketError as e:
+        if e.exception is not None:
+            module.fail_json_aws(e.exception, msg=e.message)
+        module.fail_json(msg=e.message)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""site.yml on the local inventory: the two buckets, idempotence, check mode, drift repair, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.scenario
+
+MASTER = "storytime-master-uploads-local"
+HLS = "storytime-hls-outputs-local"
+PAB_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+TAGS = {"Project": "storytime", "Environment": "local", "ManagedBy": "ansible"}
+
+
+def assert_private_bucket(s3, name):
+    assert s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"] == PAB_ALL
+    rules = s3.get_bucket_ownership_controls(Bucket=name)["OwnershipControls"]["Rules"]
+    assert rules == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    sse = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert sse["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    policy = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
+    tls = next(s for s in policy["Statement"] if s["Sid"] == "DenyInsecureTransport")
+    assert tls["Effect"] == "Deny"
+    assert tls["Principal"] == "*"
+    assert tls["Action"] == "s3:*"
+    assert sorted(tls["Resource"]) == [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"]
+    assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=name)["TagSet"]}
+    assert tags == TAGS
+
+
+def lifecycle(s3, name):
+    return {rule["ID"]: rule for rule in s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]}
+
+
+def test_converge_creates_both_buckets_as_specified(playbook, s3, tmp_path):
+    run = playbook.run()
+    assert run.rc == 0, run.stdout + run.stderr
+
+    assert {b["Name"] for b in s3.list_buckets()["Buckets"]} == {MASTER, HLS}
+    for name in (MASTER, HLS):
+        assert_private_bucket(s3, name)
+        assert s3.head_bucket(Bucket=name)["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == "eu-west-1"
+
+    # Master uploads: versioning, lifecycle, CORS for browser uploads from the admin console.
+    assert s3.get_bucket_versioning(Bucket=MASTER)["Status"] == "Enabled"
+    rules = lifecycle(s3, MASTER)
+    assert rules["archive-masters"]["Transitions"] == [{"Days": 60, "StorageClass": "GLACIER"}]
+    assert rules["archive-masters"]["Status"] == "Enabled"
+    assert rules["expire-noncurrent-masters"]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 90
+    assert rules["abort-incomplete-multipart-uploads"]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
+    (cors,) = s3.get_bucket_cors(Bucket=MASTER)["CORSRules"]
+    assert sorted(cors["AllowedMethods"]) == ["GET", "HEAD", "POST", "PUT"]
+    assert cors["AllowedOrigins"] == ["http://localhost:3000"]
+    assert cors["AllowedHeaders"] == ["*"]
+    assert cors["ExposeHeaders"] == ["ETag"]
+    assert cors["MaxAgeSeconds"] == 3000
+
+    # HLS outputs: no CORS, no versioning, incomplete uploads cleaned.
+    assert "Status" not in s3.get_bucket_versioning(Bucket=HLS)
+    with pytest.raises(s3.exceptions.ClientError, match="NoSuchCORSConfiguration"):
+        s3.get_bucket_cors(Bucket=HLS)
+    assert set(lifecycle(s3, HLS)) == {"abort-incomplete-multipart-uploads"}
+
+    # Outputs for Rails.
+    outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
+    assert outputs["master_uploads_bucket_name"] == MASTER
+    assert outputs["hls_outputs_bucket_name"] == HLS
+    assert outputs["aws_region"] == "eu-west-1"
+    dotenv = (tmp_path / "outputs" / "local.env").read_text()
+    assert f"STORYTIME_MASTER_UPLOADS_BUCKET_NAME={MASTER}\n" in dotenv
+    assert "AWS_REGION=eu-west-1\n" in dotenv
+
+
+def test_second_run_and_check_run_change_nothing_and_write_nothing(playbook):
+    first = playbook.run()
+    assert first.rc == 0, first.stdout + first.stderr
+    assert first.stats()["changed"] > 0
+
+    second = playbook.run()
+    assert second.rc == 0, second.stdout + second.stderr
+    assert second.stats()["changed"] == 0
+    assert second.writes == []
+    assert 0 < len(second.reads) <= 18, second.reads
+
+    check = playbook.run(check=True, diff=True)
+    assert check.rc == 0, check.stdout + check.stderr
+    assert check.stats()["changed"] == 0
+    assert check.writes == []
+
+
+def test_check_diff_on_a_fresh_account_shows_the_plan_and_creates_nothing(playbook, s3):
+    run = playbook.run(check=True, diff=True, json_output=False)
+    assert run.rc == 0, run.stdout + run.stderr
+
+    assert s3.list_buckets()["Buckets"] == []
+    assert run.writes == []
+    # The diff names what would be created.
+    for text in (MASTER, HLS, "DenyInsecureTransport", "BucketOwnerEnforced", "archive-masters", "ETag"):
+        assert text in run.stdout
+    assert "changed: [storytime-local]" in run.stdout
+
+
+def test_drift_is_reported_by_check_mode_and_repaired(playbook, s3):
+    assert playbook.run().rc == 0
+    s3.delete_public_access_block(Bucket=MASTER)
+    s3.put_bucket_versioning(Bucket=MASTER, VersioningConfiguration={"Status": "Suspended"})
+    s3.delete_bucket_cors(Bucket=MASTER)
+
+    check = playbook.run(check=True)
+    assert check.rc == 0, check.stdout + check.stderr
+    assert check.writes == []
+    (master,) = check.task_results("Master uploads bucket")
+    assert master["changed"] is True
+    assert master["changed_settings"] == ["public_access_block", "versioning", "cors_rules"]
+    (hls,) = check.task_results("HLS outputs bucket")
+    assert hls["changed"] is False
+
+    repair = playbook.run()
+    assert repair.rc == 0, repair.stdout + repair.stderr
+    (master,) = repair.task_results("Master uploads bucket")
+    assert master["changed"] is True
+    assert sorted(repair.writes) == ["PutBucketCors", "PutBucketVersioning", "PutPublicAccessBlock"]
+    assert_private_bucket(s3, MASTER)
+    assert s3.get_bucket_versioning(Bucket=MASTER)["Status"] == "Enabled"
+    assert s3.get_bucket_cors(Bucket=MASTER)["CORSRules"][0]["AllowedOrigins"] == ["http://localhost:3000"]
+
+    again = playbook.run()
+    assert again.stats()["changed"] == 0
+
+
+def test_foreign_policy_statement_survives_a_run(playbook, s3):
+    """The HLS policy must be able to hold the CloudFront statement next to the TLS one."""
+    assert playbook.run().rc == 0
+    policy = json.loads(s3.get_bucket_policy(Bucket=HLS)["Policy"])
+    cloudfront = {
+        "Sid": "AllowCloudFrontServicePrincipalReadOnly",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{HLS}/*",
+        "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/EXAMPLE"}},
+    }
+    policy["Statement"].append(cloudfront)
+    s3.put_bucket_policy(Bucket=HLS, Policy=json.dumps(policy))
+
+    run = playbook.run()
+    assert run.rc == 0
+    assert run.stats()["changed"] == 0
+    sids = [s["Sid"] for s in json.loads(s3.get_bucket_policy(Bucket=HLS)["Policy"])["Statement"]]
+    assert sids == ["DenyInsecureTransport", "AllowCloudFrontServicePrincipalReadOnly"]
+
+
+BAD_INPUTS = [
+    pytest.param(
+        "prod",
+        {"storytime_admin_origins": ["*"]},
+        (),
+        "storytime_admin_origins: a wildcard '*' origin is not allowed in prod",
+        id="wildcard-cors-origin-in-prod",
+    ),
+    pytest.param(
+        "local",
+        {"storage_master_uploads_bucket_name": "Storytime_Masters"},
+        (),
+        'storage_master_uploads_bucket_name: "Storytime_Masters" may contain only lowercase letters',
+        id="bucket-name-s3-refuses",
+    ),
+    pytest.param(
+        "local",
+        {"storage_hls_outputs_bucket_name": "192.168.10.1"},
+        (),
+        'storage_hls_outputs_bucket_name: "192.168.10.1" must not be formatted as an IP address',
+        id="bucket-name-ip-address",
+    ),
+    pytest.param(
+        "local",
+        {"storytime_environment": "staging"},
+        (),
+        "storytime_environment",
+        id="unknown-environment",
+    ),
+    pytest.param(
+        "local",
+        {"storage_master_uploads_archive_after_days": 14},
+        (),
+        "storage_master_uploads_archive_after_days must be between 30 and 90, got 14",
+        id="archive-too-early",
+    ),
+    pytest.param(
+        "local",
+        {"storage_master_uploads_archive_after_days": 120},
+        (),
+        "storage_master_uploads_archive_after_days must be between 30 and 90, got 120",
+        id="archive-too-late",
+    ),
+    pytest.param("local", {}, ("storytime_aws_region",), "storytime_aws_region", id="missing-region"),
+    pytest.param(
+        "local",
+        {"storytime_aws_region": "europe"},
+        (),
+        'storytime_aws_region: "europe" is not an AWS region name',
+        id="malformed-region",
+    ),
+    pytest.param(
+        "prod",
+        {"storytime_admin_origins": ["http://admin.storytime.example"]},
+        (),
+        "prod origins must use https",
+        id="plain-http-origin-in-prod",
+    ),
+    pytest.param(
+        "local",
+        {"storytime_admin_origins": ["https://admin.example.com/upload"]},
+        (),
+        "are not origins",
+        id="origin-with-path",
+    ),
+]
+
+
+@pytest.mark.parametrize("env, changes, remove, message", BAD_INPUTS)
+def test_bad_inventory_fails_before_any_aws_call(playbook, s3, env, changes, remove, message):
+    inventory = playbook.inventory(env, changes, remove)
+    # Point every environment at the local AWS, so that a call that slipped through would be recorded.
+    local_connection = {
+        "storytime_aws_endpoint_url": playbook.server.endpoint_url,
+        "storytime_aws_access_key": "local-aws-access-key",
+        "storytime_aws_secret_key": "local-aws-secret-key",
+    }
+    run = playbook.run(inventory=inventory, extra_vars=local_connection)
+
+    assert run.rc != 0
+    assert run.calls == []
+    messages = " ".join(run.failure_messages())
+    assert message in messages, messages
+    assert s3.list_buckets()["Buckets"] == []

@@ -1,0 +1,23 @@
+"""The collection's metadata agrees with itself."""
+
+from pathlib import Path
+
+import yaml
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import STORYTIME_COLLECTION_VERSION
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_user_agent_version_matches_galaxy():
+    galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text())
+    assert STORYTIME_COLLECTION_VERSION == galaxy["version"]
+
+
+def test_every_module_is_in_the_aws_action_group():
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    group = runtime["action_groups"]["aws"]
+    listed = {entry for entry in group if isinstance(entry, str)}
+    modules = {p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__"}
+    assert modules == listed
+    extends = next(entry for entry in group if isinstance(entry, dict))["metadata"]["extend_group"]
+    assert extends == ["amazon.aws.aws", "community.aws.aws"]

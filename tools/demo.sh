@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make demo`: start a private local AWS, converge site.yml on inventories/local, print the outputs for
+# Rails, and stop the local AWS again (also on failure or Ctrl-C).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ANSIBLE_CONFIG="$PWD/ansible.cfg"
+# A state directory of its own, so a server started with `make local-aws-up` is left alone.
+export LOCAL_AWS_STATE_DIR="$PWD/.local-aws/demo"
+
+stop() { python -m local_aws down >/dev/null 2>&1 || true; }
+trap stop EXIT
+
+line=$(python -m local_aws up)
+export AWS_ENDPOINT_URL="${line#AWS_ENDPOINT_URL=}"
+echo "Local AWS at $AWS_ENDPOINT_URL"
+
+ansible-playbook playbooks/site.yml -i inventories/local
+
+printf '\nOutputs for Rails (outputs/local.json, outputs/local.env):\n'
+cat outputs/local.env
