@@ -1,150 +1,18 @@
-"""Run playbooks of this repository with ansible-playbook against the local AWS, recording every AWS call.
-
-Each run is a real ``ansible-playbook`` process; its AWS API calls are recorded through botocore's
-client-side monitoring (local_aws.csm), so tests can assert which operations a run made.
-"""
+"""Scenario fixtures: a playbook runner bound to the session's local AWS (see local_aws.playbook)."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from local_aws import LocalAWS
-from local_aws.csm import CallRecorder
-from local_aws.csm import is_read_operation
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-
-
-@dataclass
-class PlaybookRun:
-    rc: int
-    stdout: str
-    stderr: str
-    calls: list[tuple[str, str]]
-    result: dict[str, Any] | None = field(default=None)
-
-    @property
-    def writes(self) -> list[str]:
-        return [op for _svc, op in self.calls if not is_read_operation(op)]
-
-    @property
-    def reads(self) -> list[str]:
-        return [op for _svc, op in self.calls if is_read_operation(op)]
-
-    def stats(self, host: str = "storytime-local") -> dict[str, int]:
-        assert self.result is not None, "run with the json callback to read stats"
-        return self.result["stats"][host]
-
-    def failure_messages(self) -> list[str]:
-        """Messages of failed tasks (json callback)."""
-        messages = []
-        for play in (self.result or {}).get("plays", []):
-            for task in play.get("tasks", []):
-                for host_result in task.get("hosts", {}).values():
-                    if host_result.get("failed"):
-                        messages.append(str(host_result.get("msg", "")))
-        return messages
-
-    def task_results(self, name: str) -> list[dict[str, Any]]:
-        """Per-host results of the tasks called ``name`` (json callback)."""
-        found = []
-        for play in (self.result or {}).get("plays", []):
-            for task in play.get("tasks", []):
-                task_name = task["task"]["name"]
-                if task_name == name or task_name.endswith(f" : {name}"):
-                    found.extend(task["hosts"].values())
-        return found
-
-
-class Runner:
-    def __init__(self, server: LocalAWS, tmp_path: Path):
-        self.server = server
-        self.tmp_path = tmp_path
-
-    def inventory(
-        self, env: str = "local", changes: dict[str, Any] | None = None, remove: tuple[str, ...] = ()
-    ) -> Path:
-        """A copy of inventories/<env> with group_vars changed; returned path is usable with -i."""
-        target = self.tmp_path / "inventories" / env
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(ROOT / "inventories" / env, target)
-        group_vars = target / "group_vars" / "all.yml"
-        data = yaml.safe_load(group_vars.read_text())
-        for key in remove:
-            data.pop(key, None)
-        data.update(changes or {})
-        group_vars.write_text(yaml.safe_dump(data, sort_keys=False))
-        return target
-
-    def run(
-        self,
-        *,
-        playbook: str = "playbooks/site.yml",
-        inventory: str | Path = "inventories/local",
-        extra_vars: dict[str, Any] | None = None,
-        check: bool = False,
-        diff: bool = False,
-        json_output: bool = True,
-        verbosity: int = 0,
-        env: dict[str, str] | None = None,
-    ) -> PlaybookRun:
-        extra = {"outputs_dir": str(self.tmp_path / "outputs")}
-        extra.update(extra_vars or {})
-        cmd = [str(BIN / "ansible-playbook"), str(ROOT / playbook), "-i", str(inventory), "-e", json.dumps(extra)]
-        if check:
-            cmd.append("--check")
-        if diff:
-            cmd.append("--diff")
-        if verbosity:
-            cmd.append("-" + "v" * verbosity)
-        run_env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("AWS_", "ANSIBLE_", "BOTO_")) and k != "LOCAL_AWS_STATE_DIR"
-        }
-        run_env.update(
-            {
-                "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-                "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-                "ANSIBLE_LOCAL_TEMP": str(self.tmp_path / "ansible-tmp"),
-                "ANSIBLE_NOCOLOR": "1",
-                "AWS_ENDPOINT_URL": self.server.endpoint_url,
-                # Real credentials must never be needed: the inventory carries the local AWS dummies.
-                "AWS_SHARED_CREDENTIALS_FILE": str(self.tmp_path / "no-credentials"),
-                "AWS_CONFIG_FILE": str(self.tmp_path / "no-config"),
-            }
-        )
-        if json_output:
-            run_env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
-        run_env.update(env or {})
-        with CallRecorder() as recorder:
-            run_env.update(recorder.env())
-            proc = subprocess.run(cmd, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=600, check=False)
-            recorder.settle()
-            calls = [(call.service, call.operation) for call in recorder.api_calls()]
-        result = None
-        if json_output:
-            start = proc.stdout.find("{")
-            result = json.loads(proc.stdout[start:]) if start >= 0 else None
-        return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, calls, result)
+from local_aws.playbook import PlaybookRunner
 
 
 @pytest.fixture
-def playbook(aws: LocalAWS, tmp_path: Path) -> Runner:
-    return Runner(aws, tmp_path)
+def playbook(aws: LocalAWS, tmp_path: Path) -> PlaybookRunner:
+    return PlaybookRunner(aws, tmp_path)
 
 
 @pytest.fixture

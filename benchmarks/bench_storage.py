@@ -1,0 +1,140 @@
+"""Benchmark: AWS API calls and wall time of the storage part, ours against the stock modules.
+
+For each variant (this collection's site.yml, and the same two buckets built with amazon.aws.s3_bucket +
+community.aws.s3_lifecycle + community.aws.s3_cors in benchmarks/stock_buckets.yml) on a fresh local AWS:
+
+1. first converge;
+2. no-op re-run (repeated, median wall time; calls of one run);
+3. ``--check`` on the converged state;
+4. ``--check`` after drift made out of band on the master bucket (Block Public Access removed,
+   versioning suspended, CORS deleted): which drift does the run report, and does it write?
+
+API calls are counted with botocore client-side monitoring (local_aws.csm), read/write by operation
+name, without touching any module. Run with ``make benchmark``. It prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from local_aws import LocalAWS  # noqa: E402
+from local_aws.csm import is_read_operation  # noqa: E402
+from local_aws.playbook import PlaybookRun  # noqa: E402
+from local_aws.playbook import PlaybookRunner  # noqa: E402
+
+MASTER = "storytime-master-uploads-local"
+VARIANTS = {
+    "storytime": "playbooks/site.yml",
+    "stock": "benchmarks/stock_buckets.yml",
+}
+TARGET_NOOP_READS = 18
+
+
+def drift(server: LocalAWS) -> None:
+    s3 = server.client("s3")
+    s3.delete_public_access_block(Bucket=MASTER)
+    s3.put_bucket_versioning(Bucket=MASTER, VersioningConfiguration={"Status": "Suspended"})
+    s3.delete_bucket_cors(Bucket=MASTER)
+
+
+def detected_drift(run: PlaybookRun) -> str:
+    """What a check-mode run says about the drifted master bucket."""
+    ours = run.task_results("Master uploads bucket")
+    if ours:
+        return ", ".join(ours[0].get("changed_settings") or []) or "nothing"
+    changed, skipped = [], []
+    for play in (run.result or {}).get("plays", []):
+        for task in play["tasks"]:
+            for result in task["hosts"].values():
+                name = task["task"]["name"]
+                if result.get("skipped"):
+                    skipped.append(name)
+                elif result.get("changed"):
+                    changed.append(name)
+    text = f"changed tasks: {', '.join(sorted(set(changed))) or 'none'}"
+    if skipped:
+        text += f"; skipped in check mode: {', '.join(sorted(set(skipped)))}"
+    return text
+
+
+def describe(run: PlaybookRun) -> tuple[int, int, str]:
+    reads = [op for _svc, op in run.calls if is_read_operation(op)]
+    writes = [op for _svc, op in run.calls if not is_read_operation(op)]
+    return len(reads), len(writes), ", ".join(f"{op}×{n}" for op, n in sorted(Counter(writes).items())) or "-"
+
+
+def bench(variant: str, playbook: str, server: LocalAWS, repeats: int) -> dict[str, object]:
+    server.reset()
+    with tempfile.TemporaryDirectory(prefix=f"bench-{variant}-") as tmp:
+        runner = PlaybookRunner(server, Path(tmp))
+        rows = {}
+        converge = runner.run(playbook=playbook)
+        if converge.rc != 0:
+            raise SystemExit(f"{variant}: converge failed\n{converge.stdout[-3000:]}\n{converge.stderr[-2000:]}")
+        rows["first converge"] = (converge.seconds, converge)
+        noops = [runner.run(playbook=playbook) for _ in range(repeats)]
+        rows["no-op re-run"] = (statistics.median(r.seconds for r in noops), noops[-1])
+        check = runner.run(playbook=playbook, check=True)
+        rows["--check, converged"] = (check.seconds, check)
+        drift(server)
+        drifted = runner.run(playbook=playbook, check=True)
+        rows["--check, drifted"] = (drifted.seconds, drifted)
+        return {"rows": rows, "noop_ops": Counter(op for _svc, op in noops[-1].calls), "drift": detected_drift(drifted)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="no-op re-runs per variant (median wall time)")
+    args = parser.parse_args()
+
+    results = {}
+    with LocalAWS() as server:
+        for variant, playbook in VARIANTS.items():
+            results[variant] = bench(variant, playbook, server, args.repeats)
+
+    print(f"\n{'variant':<10} {'phase':<20} {'wall s':>7} {'reads':>6} {'writes':>7}  write operations")
+    print("-" * 100)
+    for variant, data in results.items():
+        for phase, (seconds, run) in data["rows"].items():
+            reads, writes, write_ops = describe(run)
+            print(f"{variant:<10} {phase:<20} {seconds:>7.2f} {reads:>6} {writes:>7}  {write_ops}")
+        print()
+    for variant, data in results.items():
+        ops = ", ".join(f"{op}×{n}" for op, n in sorted(data["noop_ops"].items()))
+        print(f"{variant} no-op calls by operation: {ops}")
+    print()
+    for variant, data in results.items():
+        print(f"{variant} --check on the drifted master bucket reports: {data['drift']}")
+
+    ours, stock = results["storytime"]["rows"], results["stock"]["rows"]
+    our_reads, our_writes, _ = describe(ours["no-op re-run"][1])
+    drift_run = ours["--check, drifted"][1]
+    print("\nTargets (issue: foundation):")
+    verdicts = [
+        (f"no-op re-run makes 0 writes (made {our_writes})", our_writes == 0),
+        (f"no-op re-run makes at most {TARGET_NOOP_READS} reads (made {our_reads})", our_reads <= TARGET_NOOP_READS),
+        (
+            f"no-op wall time no worse than stock ({ours['no-op re-run'][0]:.2f} s vs {stock['no-op re-run'][0]:.2f} s)",
+            ours["no-op re-run"][0] <= stock["no-op re-run"][0],
+        ),
+        (
+            "--check on drift reports public_access_block, versioning and cors_rules and writes nothing",
+            results["storytime"]["drift"] == "public_access_block, versioning, cors_rules"
+            and describe(drift_run)[1] == 0,
+        ),
+    ]
+    for text, ok in verdicts:
+        print(f"  [{'met' if ok else 'MISSED'}] {text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
