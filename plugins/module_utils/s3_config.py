@@ -1,4 +1,3 @@
-
 # Copyright: Contributors to the storytime.video_infra collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
