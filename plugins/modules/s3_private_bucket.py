@@ -405,37 +405,42 @@ def find_bucket(client, name, region):
     return bucket_region
 
 
+# setting -> (what is read, S3 client method, normaliser of the response)
+READERS = {
+    "public_access_block": (
+        "public access block",
+        "get_public_access_block",
+        lambda r: cfg.public_access_block_from_api(r.get("PublicAccessBlockConfiguration")),
+    ),
+    "object_ownership": (
+        "ownership controls",
+        "get_bucket_ownership_controls",
+        lambda r: cfg.object_ownership_from_api(r.get("OwnershipControls")),
+    ),
+    "encryption": (
+        "default encryption",
+        "get_bucket_encryption",
+        lambda r: cfg.encryption_from_api(r.get("ServerSideEncryptionConfiguration")),
+    ),
+    "versioning": ("versioning", "get_bucket_versioning", cfg.versioning_from_api),
+    "policy": ("bucket policy", "get_bucket_policy", lambda r: cfg.policy_from_api(r.get("Policy"))),
+    "cors_rules": ("CORS rules", "get_bucket_cors", lambda r: cfg.cors_rules_from_api(r.get("CORSRules"))),
+    "lifecycle_rules": (
+        "lifecycle rules",
+        "get_bucket_lifecycle_configuration",
+        lambda r: cfg.lifecycle_rules_from_api(r.get("Rules")),
+    ),
+    "tags": ("tags", "get_bucket_tagging", lambda r: boto3_tag_list_to_ansible_dict(r.get("TagSet") or [])),
+}
+
+
 def read_settings(client, name, managed):
-    """Read the current value of each managed setting, in normalised form."""
+    """Read the current value of each managed setting (one Get call each), in normalised form."""
     current = {}
-    if "public_access_block" in managed:
-        config = aws_call(f"get public access block of {name}", client.get_public_access_block, missing={}, Bucket=name)
-        current["public_access_block"] = cfg.public_access_block_from_api(config.get("PublicAccessBlockConfiguration"))
-    if "object_ownership" in managed:
-        config = aws_call(
-            f"get ownership controls of {name}", client.get_bucket_ownership_controls, missing={}, Bucket=name
-        )
-        current["object_ownership"] = cfg.object_ownership_from_api(config.get("OwnershipControls"))
-    if "encryption" in managed:
-        config = aws_call(f"get default encryption of {name}", client.get_bucket_encryption, missing={}, Bucket=name)
-        current["encryption"] = cfg.encryption_from_api(config.get("ServerSideEncryptionConfiguration"))
-    if "versioning" in managed:
-        config = aws_call(f"get versioning of {name}", client.get_bucket_versioning, missing={}, Bucket=name)
-        current["versioning"] = cfg.versioning_from_api(config)
-    if "policy" in managed:
-        config = aws_call(f"get bucket policy of {name}", client.get_bucket_policy, missing={}, Bucket=name)
-        current["policy"] = cfg.policy_from_api(config.get("Policy"))
-    if "cors_rules" in managed:
-        config = aws_call(f"get CORS rules of {name}", client.get_bucket_cors, missing={}, Bucket=name)
-        current["cors_rules"] = cfg.cors_rules_from_api(config.get("CORSRules"))
-    if "lifecycle_rules" in managed:
-        config = aws_call(
-            f"get lifecycle rules of {name}", client.get_bucket_lifecycle_configuration, missing={}, Bucket=name
-        )
-        current["lifecycle_rules"] = cfg.lifecycle_rules_from_api(config.get("Rules"))
-    if "tags" in managed:
-        config = aws_call(f"get tags of {name}", client.get_bucket_tagging, missing={}, Bucket=name)
-        current["tags"] = boto3_tag_list_to_ansible_dict(config.get("TagSet") or [])
+    for setting in managed:
+        what, method, normalise = READERS[setting]
+        response = aws_call(f"get {what} of {name}", getattr(client, method), missing={}, Bucket=name)
+        current[setting] = normalise(response)
     return current
 
 

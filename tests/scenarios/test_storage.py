@@ -237,3 +237,19 @@ def test_bad_inventory_fails_before_any_aws_call(playbook, s3, env, changes, rem
     messages = " ".join(run.failure_messages())
     assert message in messages, messages
     assert s3.list_buckets()["Buckets"] == []
+
+
+def test_kms_key_gives_sse_kms_with_a_bucket_key(playbook, s3, aws):
+    key_id = aws.client("kms").create_key(Description="storytime test")["KeyMetadata"]["KeyId"]
+
+    first = playbook.run(extra_vars={"storytime_kms_key_id": key_id})
+    assert first.rc == 0, first.stdout + first.stderr
+    for name in (MASTER, HLS):
+        rule = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"][0]
+        assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+        assert rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"].endswith(key_id)
+        assert rule["BucketKeyEnabled"] is True
+
+    second = playbook.run(extra_vars={"storytime_kms_key_id": key_id})
+    assert second.stats()["changed"] == 0
+    assert second.writes == []
