@@ -46,6 +46,17 @@ _READ_RE = re.compile(rf"^(?:{_CAMEL})(?:$|[A-Z0-9_])|^(?:{_SNAKE})(?:$|_)")
 DEFAULT_QUIET = 0.3
 
 
+_API_VERSION_SUFFIX = re.compile(r"\d{4}_\d{2}_\d{2}$")
+
+
+def operation_name(api: str) -> str:
+    """The operation name as the API reference spells it.
+
+    botocore reports some services' operations with the API version appended (CloudFront's
+    ``ListPublicKeys2020_05_31``); the suffix is dropped so every service reads the same way."""
+    return _API_VERSION_SUFFIX.sub("", api)
+
+
 def is_read_operation(operation: str) -> bool:
     """Return true if ``operation`` is read-only by name: it starts with Get, Head, List or Describe.
 
@@ -82,7 +93,7 @@ class ApiCall:
         """Build from a decoded CSM ``ApiCall`` datagram."""
         return cls(
             service=str(event.get("Service", "")),
-            operation=str(event.get("Api", "")),
+            operation=operation_name(str(event.get("Api", ""))),
             http_status=event.get("FinalHttpStatusCode"),
             error_code=event.get("FinalAwsException") or event.get("FinalSdkException"),
             attempts=int(event.get("AttemptCount", 0)),

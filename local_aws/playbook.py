@@ -102,6 +102,7 @@ class PlaybookRunner:
         diff: bool = False,
         json_output: bool = True,
         verbosity: int = 0,
+        tags: str | None = None,
         env: dict[str, str] | None = None,
     ) -> PlaybookRun:
         extra = {"outputs_dir": str(self.tmp_path / "outputs")}
@@ -111,6 +112,8 @@ class PlaybookRunner:
             cmd.append("--check")
         if diff:
             cmd.append("--diff")
+        if tags:
+            cmd += ["--tags", tags]
         if verbosity:
             cmd.append("-" + "v" * verbosity)
         run_env = {

@@ -55,6 +55,7 @@ from moto.moto_server.werkzeug_app import create_backend_app
 from werkzeug.serving import BaseWSGIServer
 from werkzeug.serving import make_server
 
+from local_aws.cloudfront import CloudFrontExtension
 from local_aws.constants import HEALTH_PATH
 from local_aws.constants import INTERNAL_PREFIX
 from local_aws.constants import MOTO_RESET_PATH
@@ -112,7 +113,7 @@ class HealthExtension:
 
 def default_extensions() -> list[Extension]:
     """Return the extensions a server runs with, in the order they are consulted."""
-    return [HealthExtension()]
+    return [HealthExtension(), CloudFrontExtension()]
 
 
 class LocalAWSApp:

@@ -128,3 +128,10 @@ def test_without_listener_boto3_still_works(aws: LocalAWS) -> None:
     script = "import boto3; boto3.client('s3').list_buckets()"
     subprocess.run([sys.executable, "-c", script], env={**os.environ, **aws.env(), **env}, check=True, timeout=60)
     assert recorder.calls() == []
+
+
+def test_api_version_suffix_is_dropped():
+    from local_aws.csm import operation_name  # noqa: PLC0415
+
+    assert operation_name("ListPublicKeys2020_05_31") == "ListPublicKeys"
+    assert operation_name("CreateBucket") == "CreateBucket"

@@ -1,0 +1,964 @@
+"""CloudFront as the API reference documents it, where moto 5.2.5 falls short.
+
+What this adds to moto
+======================
+* Cache policies (``Create/Get/GetConfig/Update/Delete/ListCachePolicies``), which moto lacks, with
+  AWS's managed policies listed and protected against update and delete.
+* Key groups and public keys, replaced wholesale: moto's ``UpdateKeyGroup`` answers HTTP 500, it has
+  no ``DeleteKeyGroup``, ``GetKeyGroupConfig``, ``GetPublicKeyConfig`` or ``UpdatePublicKey``, never
+  rotates an ETag, ignores ``IfMatch`` and answers 500 or 204 for ids that do not exist.
+* Distributions keep their ``DistributionConfig`` as sent (moto drops ``OriginAccessControlId`` and
+  ``S3OriginConfig``, invents ``ForwardedValues``/TTLs next to a cache policy and rewrites
+  ``ViewerCertificate``), check what they reference (origin access controls, key groups, cache
+  policies), rotate their ETag, honour ``IfMatch`` and refuse to delete an enabled distribution.
+* ``DeleteOriginAccessControl``/``UpdateOriginAccessControl`` honour ``IfMatch``, and an origin
+  access control that a distribution uses cannot be deleted.
+
+How
+===
+:class:`CloudFrontExtension` claims every SigV4 request signed for ``cloudfront`` whose path is under
+``/2020-05-31/`` and answers it with :class:`LocalCloudFrontResponse`, a subclass of moto's own
+``CloudFrontResponse``. Requests are therefore parsed and responses serialized by moto's model-driven
+REST-XML machinery (botocore's service model), and every operation this module does not override
+behaves exactly as in moto. Nothing in moto is patched.
+
+State: cache policies, key groups and public keys live in a :class:`CloudFrontStore` owned by the
+extension (per account and partition, emptied by :meth:`CloudFrontExtension.reset`). Distributions and
+origin access controls stay in moto's backend; a distribution's faithful configuration is kept on
+moto's ``Distribution`` object (attribute ``local_aws_config``), so it lives and dies with it.
+
+Error codes are the ones the service model lists for each operation; messages default to the
+model's documentation of the error shape.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from functools import cache
+from typing import Any
+from typing import ClassVar
+from typing import TypeVar
+
+from moto.cloudfront.exceptions import CloudFrontException
+from moto.cloudfront.models import Distribution
+from moto.cloudfront.responses import CloudFrontResponse
+from moto.core.request import Request
+from moto.core.responses import ActionResult
+from moto.core.responses import EmptyResult
+from moto.core.utils import camelcase_to_underscores
+from moto.core.utils import get_service_model
+from moto.core.utils import utcnow
+from moto.moto_api._internal import mock_random
+from werkzeug.wrappers import Response
+
+T = TypeVar("T")
+
+#: REST path prefix of the CloudFront API version botocore speaks.
+API_PREFIX = "/2020-05-31/"
+
+#: Base of the ``Location`` headers CloudFront returns.
+LOCATION_BASE = "https://cloudfront.amazonaws.com/2020-05-31"
+
+#: SigV4 credential scope of a CloudFront request: ``Credential=AKID/20240101/us-east-1/cloudfront/aws4_request``.
+_CLOUDFRONT_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/,\s]+/cloudfront/aws4_request")
+
+#: Quotas ("Quotas" in the CloudFront Developer Guide) that the service model names as error codes.
+MAX_PUBLIC_KEYS_PER_KEY_GROUP = 5
+MAX_HEADERS_PER_CACHE_POLICY = 10
+MAX_COOKIES_PER_CACHE_POLICY = 10
+MAX_QUERY_STRINGS_PER_CACHE_POLICY = 10
+MAX_COMMENT_LENGTH = 128
+
+#: Default page size of the List operations.
+DEFAULT_MAX_ITEMS = 100
+
+#: TTL defaults documented on ``CachePolicyConfig.DefaultTTL`` / ``MaxTTL``.
+DEFAULT_TTL = 86400
+DEFAULT_MAX_TTL = 31536000
+
+_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+# --------------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------------
+
+
+@cache
+def _error_documentation(code: str) -> str:
+    """Return the service model's documentation of error shape ``code``, as plain text."""
+    shape = get_service_model("cloudfront").shape_for(code)
+    text = re.sub(r"<[^>]+>", "", str(shape.documentation or ""))
+    return re.sub(r"\s+", " ", text).strip() or code
+
+
+def cloudfront_error(code: str, message: str | None = None) -> CloudFrontException:
+    """Build an error moto serializes with the HTTP status the service model gives ``code``.
+
+    moto finds the error shape through the exception's module, hence moto's CloudFront exception class.
+    """
+    return CloudFrontException(code, message or _error_documentation(code))
+
+
+# --------------------------------------------------------------------------------------------------
+# Identifiers and helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _random_id(prefix: str) -> str:
+    """Return an id in CloudFront's style: ``prefix`` plus 13 upper-case letters and digits."""
+    return prefix + "".join(mock_random.choice(_ID_ALPHABET) for _ in range(13))
+
+
+def new_etag() -> str:
+    """Return a fresh version identifier (CloudFront's look like ``E2QWRUHAPOMQZL``)."""
+    return _random_id("E")
+
+
+def _items(container: Any) -> list[Any]:
+    """Return ``container["Items"]`` as a list (absent or empty ``<Items/>`` -> ``[]``)."""
+    if not isinstance(container, dict):
+        return []
+    return list(container.get("Items") or [])
+
+
+def _check_quantities(value: Any, path: str = "") -> None:
+    """Raise ``InconsistentQuantities`` where a ``Quantity`` disagrees with the size of ``Items``."""
+    if isinstance(value, dict):
+        if isinstance(value.get("Quantity"), int) and value["Quantity"] != len(_items(value)):
+            raise cloudfront_error(
+                "InconsistentQuantities",
+                f"The value of Quantity and the size of Items don't match ({path or 'request'}).",
+            )
+        for key, child in value.items():
+            _check_quantities(child, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            _check_quantities(child, f"{path}[{index}]")
+
+
+def _check_comment(config: dict[str, Any]) -> None:
+    """Comments are documented as at most 128 characters."""
+    if len(config.get("Comment") or "") > MAX_COMMENT_LENGTH:
+        raise cloudfront_error("InvalidArgument", "The comment cannot be longer than 128 characters.")
+
+
+def _fill_defaults(target: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Add (deep copies of) the members of ``defaults`` that ``target`` lacks; return ``target``."""
+    for key, value in defaults.items():
+        if key not in target or target[key] is None:
+            target[key] = copy.deepcopy(value)
+    return target
+
+
+# --------------------------------------------------------------------------------------------------
+# State
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CachePolicy:
+    """A cache policy; ``managed`` ones belong to AWS and cannot be changed."""
+
+    id: str
+    config: dict[str, Any]
+    etag: str
+    last_modified: datetime
+    managed: bool = False
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``CachePolicy`` shape."""
+        return {"Id": self.id, "LastModifiedTime": self.last_modified, "CachePolicyConfig": self.config}
+
+
+@dataclass
+class PublicKey:
+    """A public key for signed URLs and cookies."""
+
+    id: str
+    config: dict[str, Any]
+    etag: str
+    created: datetime
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``PublicKey`` shape."""
+        return {"Id": self.id, "CreatedTime": self.created, "PublicKeyConfig": self.config}
+
+    def summary(self) -> dict[str, Any]:
+        """The ``PublicKeySummary`` shape."""
+        summary = {
+            "Id": self.id,
+            "Name": self.config["Name"],
+            "CreatedTime": self.created,
+            "EncodedKey": self.config["EncodedKey"],
+        }
+        if "Comment" in self.config:
+            summary["Comment"] = self.config["Comment"]
+        return summary
+
+
+@dataclass
+class KeyGroup:
+    """A key group: a named set of public key ids."""
+
+    id: str
+    config: dict[str, Any]
+    etag: str
+    last_modified: datetime
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``KeyGroup`` shape."""
+        return {"Id": self.id, "LastModifiedTime": self.last_modified, "KeyGroupConfig": self.config}
+
+
+def _managed_policy(policy_id: str, name: str, comment: str, ttls: tuple[int, int, int], gzip: bool) -> CachePolicy:
+    """Build one of AWS's managed cache policies (no headers, cookies or query strings in the key)."""
+    min_ttl, default_ttl, max_ttl = ttls
+    config = {
+        "Comment": comment,
+        "Name": name,
+        "DefaultTTL": default_ttl,
+        "MaxTTL": max_ttl,
+        "MinTTL": min_ttl,
+        "ParametersInCacheKeyAndForwardedToOrigin": {
+            "EnableAcceptEncodingGzip": gzip,
+            "EnableAcceptEncodingBrotli": gzip,
+            "HeadersConfig": {"HeaderBehavior": "none"},
+            "CookiesConfig": {"CookieBehavior": "none"},
+            "QueryStringsConfig": {"QueryStringBehavior": "none"},
+        },
+    }
+    # AWS does not publish when it last changed these policies; a fixed date keeps responses stable.
+    last_modified = datetime(2020, 7, 21, 0, 0, 0)
+    return CachePolicy(policy_id, config, _managed_etag(policy_id), last_modified, managed=True)
+
+
+def _managed_etag(policy_id: str) -> str:
+    """A stable ETag for a managed policy (it never changes)."""
+    return "E" + re.sub(r"[^0-9A-Z]", "", policy_id.upper())[:13]
+
+
+#: AWS managed cache policies, with the settings the Developer Guide ("Use managed cache policies")
+#: documents and the names and comments ListCachePolicies returns for them.
+MANAGED_CACHE_POLICIES: dict[str, CachePolicy] = {
+    policy.id: policy
+    for policy in (
+        _managed_policy(
+            "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            "Managed-CachingOptimized",
+            "Policy with caching enabled. Supports Gzip and Brotli compression.",
+            (1, 86400, 31536000),
+            gzip=True,
+        ),
+        _managed_policy(
+            "b2884449-e4de-46a7-ac36-70bc7f1ddd6d",
+            "Managed-CachingOptimizedForUncompressedObjects",
+            "Default policy when compression is disabled",
+            (1, 86400, 31536000),
+            gzip=False,
+        ),
+        _managed_policy(
+            "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            "Managed-CachingDisabled",
+            "Policy with caching disabled",
+            (0, 0, 0),
+            gzip=False,
+        ),
+    )
+}
+
+
+@dataclass
+class AccountState:
+    """The CloudFront resources of one account (CloudFront is global: one state per partition)."""
+
+    cache_policies: dict[str, CachePolicy] = field(default_factory=dict)
+    public_keys: dict[str, PublicKey] = field(default_factory=dict)
+    key_groups: dict[str, KeyGroup] = field(default_factory=dict)
+
+
+class CloudFrontStore:
+    """State of the resources this module emulates itself, and the lock serialising CloudFront calls."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.lock = threading.RLock()
+        self._accounts: dict[tuple[str, str], AccountState] = {}
+
+    def account(self, account_id: str, partition: str) -> AccountState:
+        """Return (creating if needed) the state of ``account_id`` in ``partition``."""
+        with self.lock:
+            return self._accounts.setdefault((account_id, partition), AccountState())
+
+    def reset(self) -> None:
+        """Forget everything."""
+        with self.lock:
+            self._accounts.clear()
+
+
+# --------------------------------------------------------------------------------------------------
+# Distribution configuration
+# --------------------------------------------------------------------------------------------------
+
+#: Members CloudFront returns for a distribution whose request omitted them. Provenance:
+#:
+#: * documented in the service model: ``HttpVersion`` http2, ``ConnectionAttempts`` 3, ``ConnectionTimeout``
+#:   10, and ``MinimumProtocolVersion`` TLSv1 with the CloudFront certificate (see
+#:   :func:`distribution_config_as_returned`);
+#: * structural: empty lists come back as ``{"Quantity": 0}``, empty strings as ``""``, flags as false;
+#: * ``IsIPV6Enabled`` true: AWS enables IPv6 on new distributions by default (announcement of
+#:   2016-10-06), which is also what moto returned;
+#: * ``PriceClass_All``, ``AllowedMethods`` HEAD/GET, ``Logging`` disabled, no geo restriction: the
+#:   values moto returned before this module, and what AWS returns for omitted members;
+#: * legacy (``ForwardedValues``) TTLs 0/86400/31536000: what AWS returns when they are omitted.
+_DISTRIBUTION_DEFAULTS: dict[str, Any] = {
+    "Aliases": {"Quantity": 0},
+    "DefaultRootObject": "",
+    "OriginGroups": {"Quantity": 0},
+    "CacheBehaviors": {"Quantity": 0},
+    "CustomErrorResponses": {"Quantity": 0},
+    "Logging": {"Enabled": False, "IncludeCookies": False, "Bucket": "", "Prefix": ""},
+    "PriceClass": "PriceClass_All",
+    "Restrictions": {"GeoRestriction": {"RestrictionType": "none", "Quantity": 0}},
+    "WebACLId": "",
+    "HttpVersion": "http2",
+    "IsIPV6Enabled": True,
+    "Staging": False,
+}
+_ORIGIN_DEFAULTS: dict[str, Any] = {
+    "OriginPath": "",
+    "CustomHeaders": {"Quantity": 0},
+    "ConnectionAttempts": 3,
+    "ConnectionTimeout": 10,
+    "OriginShield": {"Enabled": False},
+    "OriginAccessControlId": "",
+}
+_BEHAVIOUR_DEFAULTS: dict[str, Any] = {
+    "TrustedSigners": {"Enabled": False, "Quantity": 0},
+    "TrustedKeyGroups": {"Enabled": False, "Quantity": 0},
+    "AllowedMethods": {
+        "Quantity": 2,
+        "Items": ["HEAD", "GET"],
+        "CachedMethods": {"Quantity": 2, "Items": ["HEAD", "GET"]},
+    },
+    "SmoothStreaming": False,
+    "Compress": False,
+    "LambdaFunctionAssociations": {"Quantity": 0},
+    "FunctionAssociations": {"Quantity": 0},
+    "FieldLevelEncryptionId": "",
+}
+#: What CloudFront returns for a behaviour configured with the deprecated ``ForwardedValues``.
+_LEGACY_BEHAVIOUR_DEFAULTS: dict[str, Any] = {"MinTTL": 0, "DefaultTTL": 86400, "MaxTTL": 31536000}
+_LEGACY_FORWARDED_VALUES_DEFAULTS: dict[str, Any] = {
+    "Headers": {"Quantity": 0},
+    "QueryStringCacheKeys": {"Quantity": 0},
+}
+
+
+def cache_behaviours(config: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Yield the default cache behaviour, then each ordered cache behaviour."""
+    if isinstance(config.get("DefaultCacheBehavior"), dict):
+        yield config["DefaultCacheBehavior"]
+    yield from (item for item in _items(config.get("CacheBehaviors")) if isinstance(item, dict))
+
+
+def trusted_key_group_ids(config: dict[str, Any]) -> list[str]:
+    """Key group ids the cache behaviours of ``config`` list in ``TrustedKeyGroups`` (no duplicates)."""
+    ids: list[str] = []
+    for behaviour in cache_behaviours(config):
+        for group_id in _items(behaviour.get("TrustedKeyGroups")):
+            if group_id not in ids:
+                ids.append(group_id)
+    return ids
+
+
+def distribution_config_as_returned(config: dict[str, Any]) -> dict[str, Any]:
+    """Return ``config`` as CloudFront returns it: everything sent, plus the members it fills in."""
+    result = _fill_defaults(copy.deepcopy(config), _DISTRIBUTION_DEFAULTS)
+    for origin in _items(result.get("Origins")):
+        _fill_defaults(origin, _ORIGIN_DEFAULTS)
+    for behaviour in cache_behaviours(result):
+        _fill_defaults(behaviour, _BEHAVIOUR_DEFAULTS)
+        if isinstance(behaviour.get("ForwardedValues"), dict):  # legacy cache settings, no cache policy
+            _fill_defaults(behaviour, _LEGACY_BEHAVIOUR_DEFAULTS)
+            _fill_defaults(behaviour["ForwardedValues"], _LEGACY_FORWARDED_VALUES_DEFAULTS)
+    # The deprecated Certificate/CertificateSource members are derived from the certificate in use.
+    certificate = result.get("ViewerCertificate") or {"CloudFrontDefaultCertificate": True}
+    result["ViewerCertificate"] = certificate
+    if certificate.get("ACMCertificateArn"):
+        certificate.setdefault("Certificate", certificate["ACMCertificateArn"])
+        certificate.setdefault("CertificateSource", "acm")
+    elif certificate.get("IAMCertificateId"):
+        certificate.setdefault("Certificate", certificate["IAMCertificateId"])
+        certificate.setdefault("CertificateSource", "iam")
+    else:
+        # Documented: with the CloudFront certificate the security policy is TLSv1 whatever was sent.
+        certificate["MinimumProtocolVersion"] = "TLSv1"
+        certificate.setdefault("CertificateSource", "cloudfront")
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# The responder
+# --------------------------------------------------------------------------------------------------
+
+
+class LocalCloudFrontResponse(CloudFrontResponse):
+    """moto's CloudFront responder plus the operations and checks listed in the module docstring.
+
+    Subclasses made by :class:`CloudFrontExtension` set :attr:`store`.
+    """
+
+    store: ClassVar[CloudFrontStore]
+
+    # ---- plumbing ---------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> AccountState:
+        """This request's account state."""
+        return self.store.account(self.current_account, self.partition)
+
+    def call_action(self) -> Any:
+        """Answer the operation under the store lock; unknown or unimplemented ones get a plain 404."""
+        action = self._get_action()
+        if not action or not callable(getattr(self, camelcase_to_underscores(action), None)):
+            return 404, {}, f"local_aws: CloudFront operation {action or self.path} is not emulated"
+        with self.store.lock:
+            return super().call_action()
+
+    def _check_if_match(self, current_etag: str) -> None:
+        """``IfMatch`` must be present (``InvalidIfMatchVersion``) and current (``PreconditionFailed``)."""
+        if_match = self._get_param("IfMatch")
+        if not if_match:
+            raise cloudfront_error("InvalidIfMatchVersion")
+        if if_match != current_etag:
+            raise cloudfront_error("PreconditionFailed")
+
+    def _page(self, items: list[T], key: Callable[[T], str]) -> tuple[list[T], str | None, int]:
+        """Apply ``Marker`` (the id of the last item of the previous page) and ``MaxItems``.
+
+        Returns the page, the ``NextMarker`` (None on the last page) and the effective ``MaxItems``.
+        """
+        raw_max = self._get_param("MaxItems")
+        try:
+            max_items = DEFAULT_MAX_ITEMS if raw_max in (None, "") else int(raw_max)
+        except (TypeError, ValueError):
+            raise cloudfront_error("InvalidArgument", f"MaxItems {raw_max!r} is not an integer.") from None
+        if max_items < 0:
+            raise cloudfront_error("InvalidArgument", "MaxItems must not be negative.")
+        start = 0
+        marker = self._get_param("Marker")
+        if marker:
+            keys = [key(item) for item in items]
+            if marker not in keys:
+                raise cloudfront_error("InvalidArgument", f"The marker {marker} is not valid.")
+            start = keys.index(marker) + 1
+        page = items[start : start + max_items]
+        truncated = start + max_items < len(items)
+        return page, (key(page[-1]) if truncated and page else None), max_items
+
+    # ---- cache policies ---------------------------------------------------------------------------
+
+    def _find_cache_policy(self, policy_id: str) -> CachePolicy:
+        policy = MANAGED_CACHE_POLICIES.get(policy_id) or self.state.cache_policies.get(policy_id)
+        if policy is None:
+            raise cloudfront_error("NoSuchCachePolicy")
+        return policy
+
+    def _cache_policy_config(self) -> dict[str, Any]:
+        """The request's ``CachePolicyConfig``, validated, with the documented TTL defaults."""
+        config = copy.deepcopy(self._get_param("CachePolicyConfig") or {})
+        _check_comment(config)
+        _check_quantities(config)
+        min_ttl = int(config.get("MinTTL") or 0)
+        default_ttl = int(config["DefaultTTL"]) if config.get("DefaultTTL") is not None else max(DEFAULT_TTL, min_ttl)
+        if config.get("MaxTTL") is not None:
+            max_ttl = int(config["MaxTTL"])
+        else:
+            max_ttl = DEFAULT_MAX_TTL if max(min_ttl, default_ttl) <= DEFAULT_MAX_TTL else default_ttl
+        if min(min_ttl, default_ttl, max_ttl) < 0:
+            raise cloudfront_error("InvalidArgument", "TTL values must not be negative.")
+        if min_ttl > default_ttl:
+            raise cloudfront_error("InvalidArgument", "MinTTL must be less than or equal to DefaultTTL.")
+        if default_ttl > max_ttl:
+            raise cloudfront_error("InvalidArgument", "DefaultTTL must be less than or equal to MaxTTL.")
+        config.update(MinTTL=min_ttl, DefaultTTL=default_ttl, MaxTTL=max_ttl)
+        parameters = config.get("ParametersInCacheKeyAndForwardedToOrigin") or {}
+        for section, names, limit, code in (
+            ("HeadersConfig", "Headers", MAX_HEADERS_PER_CACHE_POLICY, "TooManyHeadersInCachePolicy"),
+            ("CookiesConfig", "Cookies", MAX_COOKIES_PER_CACHE_POLICY, "TooManyCookiesInCachePolicy"),
+            (
+                "QueryStringsConfig",
+                "QueryStrings",
+                MAX_QUERY_STRINGS_PER_CACHE_POLICY,
+                "TooManyQueryStringsInCachePolicy",
+            ),
+        ):
+            if len(_items((parameters.get(section) or {}).get(names))) > limit:
+                raise cloudfront_error(code)
+        return config
+
+    def _check_cache_policy_name(self, name: str, except_id: str | None = None) -> None:
+        for policy in self.state.cache_policies.values():
+            if policy.id != except_id and policy.config.get("Name") == name:
+                raise cloudfront_error("CachePolicyAlreadyExists")
+
+    def create_cache_policy(self) -> ActionResult:
+        """CreateCachePolicy: 201, ``Location`` and ``ETag`` headers."""
+        config = self._cache_policy_config()
+        self._check_cache_policy_name(config.get("Name", ""))
+        policy = CachePolicy(str(mock_random.uuid4()), config, new_etag(), utcnow())
+        self.state.cache_policies[policy.id] = policy
+        return ActionResult(
+            {
+                "CachePolicy": policy.to_api(),
+                "Location": f"{LOCATION_BASE}/cache-policy/{policy.id}",
+                "ETag": policy.etag,
+            }
+        )
+
+    def get_cache_policy(self) -> ActionResult:
+        """GetCachePolicy (managed policies included)."""
+        policy = self._find_cache_policy(self._get_param("Id"))
+        return ActionResult({"CachePolicy": policy.to_api(), "ETag": policy.etag})
+
+    def get_cache_policy_config(self) -> ActionResult:
+        """GetCachePolicyConfig."""
+        policy = self._find_cache_policy(self._get_param("Id"))
+        return ActionResult({"CachePolicyConfig": policy.config, "ETag": policy.etag})
+
+    def update_cache_policy(self) -> ActionResult:
+        """UpdateCachePolicy: the whole config is replaced; managed policies answer ``IllegalUpdate``."""
+        policy = self._find_cache_policy(self._get_param("Id"))
+        if policy.managed:
+            raise cloudfront_error("IllegalUpdate", "Managed cache policies cannot be updated.")
+        self._check_if_match(policy.etag)
+        config = self._cache_policy_config()
+        self._check_cache_policy_name(config.get("Name", ""), except_id=policy.id)
+        policy.config, policy.etag, policy.last_modified = config, new_etag(), utcnow()
+        return ActionResult({"CachePolicy": policy.to_api(), "ETag": policy.etag})
+
+    def delete_cache_policy(self) -> EmptyResult:
+        """DeleteCachePolicy: refused for managed policies and for policies a cache behaviour uses."""
+        policy = self._find_cache_policy(self._get_param("Id"))
+        if policy.managed:
+            raise cloudfront_error("IllegalDelete", "Managed cache policies cannot be deleted.")
+        self._check_if_match(policy.etag)
+        for _, config in self._local_distributions():
+            if any(b.get("CachePolicyId") == policy.id for b in cache_behaviours(config)):
+                raise cloudfront_error("CachePolicyInUse")
+        del self.state.cache_policies[policy.id]
+        return EmptyResult()
+
+    def list_cache_policies(self) -> ActionResult:
+        """ListCachePolicies: ``Type`` managed, custom or absent (both, managed first)."""
+        policy_type = self._get_param("Type")
+        if policy_type not in (None, "", "managed", "custom"):
+            raise cloudfront_error("InvalidArgument", f"Type {policy_type!r} is not one of managed, custom.")
+        summaries: list[dict[str, Any]] = []
+        if policy_type in (None, "", "managed"):
+            summaries += [{"Type": "managed", "CachePolicy": p.to_api()} for p in MANAGED_CACHE_POLICIES.values()]
+        if policy_type in (None, "", "custom"):
+            summaries += [{"Type": "custom", "CachePolicy": p.to_api()} for p in self.state.cache_policies.values()]
+        page, next_marker, max_items = self._page(summaries, lambda summary: summary["CachePolicy"]["Id"])
+        listing: dict[str, Any] = {"MaxItems": max_items, "Quantity": len(page), "Items": page}
+        if next_marker:
+            listing["NextMarker"] = next_marker
+        return ActionResult({"CachePolicyList": listing})
+
+    # ---- public keys ------------------------------------------------------------------------------
+
+    def _find_public_key(self, key_id: str) -> PublicKey:
+        key = self.state.public_keys.get(key_id)
+        if key is None:
+            raise cloudfront_error("NoSuchPublicKey")
+        return key
+
+    def create_public_key(self) -> ActionResult:
+        """CreatePublicKey: 201, ``Location`` and ``ETag`` headers."""
+        config = copy.deepcopy(self._get_param("PublicKeyConfig") or {})
+        _check_comment(config)
+        key = PublicKey(_random_id("K"), config, new_etag(), utcnow())
+        self.state.public_keys[key.id] = key
+        return ActionResult(
+            {"PublicKey": key.to_api(), "Location": f"{LOCATION_BASE}/public-key/{key.id}", "ETag": key.etag}
+        )
+
+    def get_public_key(self) -> ActionResult:
+        """GetPublicKey."""
+        key = self._find_public_key(self._get_param("Id"))
+        return ActionResult({"PublicKey": key.to_api(), "ETag": key.etag})
+
+    def get_public_key_config(self) -> ActionResult:
+        """GetPublicKeyConfig."""
+        key = self._find_public_key(self._get_param("Id"))
+        return ActionResult({"PublicKeyConfig": key.config, "ETag": key.etag})
+
+    def update_public_key(self) -> ActionResult:
+        """UpdatePublicKey: documented as "the only value you can change is the comment"."""
+        key = self._find_public_key(self._get_param("Id"))
+        self._check_if_match(key.etag)
+        config = copy.deepcopy(self._get_param("PublicKeyConfig") or {})
+        _check_comment(config)
+        if (config.get("EncodedKey") or "").strip() != (key.config.get("EncodedKey") or "").strip():
+            raise cloudfront_error("CannotChangeImmutablePublicKeyFields")
+        for immutable in ("Name", "CallerReference"):
+            if config.get(immutable) != key.config.get(immutable):
+                raise cloudfront_error("IllegalUpdate", f"The {immutable} of a public key cannot be changed.")
+        if "Comment" in config:
+            key.config["Comment"] = config["Comment"]
+        else:
+            key.config.pop("Comment", None)
+        key.etag = new_etag()
+        return ActionResult({"PublicKey": key.to_api(), "ETag": key.etag})
+
+    def delete_public_key(self) -> EmptyResult:
+        """DeletePublicKey: refused while a key group lists the key (``PublicKeyInUse``)."""
+        key = self._find_public_key(self._get_param("Id"))
+        self._check_if_match(key.etag)
+        if any(key.id in group.config.get("Items", []) for group in self.state.key_groups.values()):
+            raise cloudfront_error("PublicKeyInUse")
+        del self.state.public_keys[key.id]
+        return EmptyResult()
+
+    def list_public_keys(self) -> ActionResult:
+        """ListPublicKeys."""
+        page, next_marker, max_items = self._page(list(self.state.public_keys.values()), lambda key: key.id)
+        listing: dict[str, Any] = {"MaxItems": max_items, "Quantity": len(page), "Items": [k.summary() for k in page]}
+        if next_marker:
+            listing["NextMarker"] = next_marker
+        return ActionResult({"PublicKeyList": listing})
+
+    # ---- key groups -------------------------------------------------------------------------------
+
+    def _find_key_group(self, group_id: str) -> KeyGroup:
+        group = self.state.key_groups.get(group_id)
+        if group is None:
+            raise cloudfront_error("NoSuchResource", "The specified key group does not exist.")
+        return group
+
+    def _key_group_config(self, except_id: str | None = None) -> dict[str, Any]:
+        """The request's ``KeyGroupConfig``, validated against the public keys and the other groups."""
+        config = copy.deepcopy(self._get_param("KeyGroupConfig") or {})
+        config["Items"] = list(config.get("Items") or [])
+        _check_comment(config)
+        if not config["Items"]:
+            raise cloudfront_error("InvalidArgument", "A key group must contain at least one public key.")
+        if len(config["Items"]) > MAX_PUBLIC_KEYS_PER_KEY_GROUP:
+            raise cloudfront_error("TooManyPublicKeysInKeyGroup")
+        for key_id in config["Items"]:
+            if key_id not in self.state.public_keys:
+                raise cloudfront_error("InvalidArgument", f"The public key {key_id} does not exist.")
+        for group in self.state.key_groups.values():
+            if group.id != except_id and group.config.get("Name") == config.get("Name"):
+                raise cloudfront_error("KeyGroupAlreadyExists")
+        return config
+
+    def create_key_group(self) -> ActionResult:
+        """CreateKeyGroup: 201, ``Location`` and ``ETag`` headers."""
+        group = KeyGroup(str(mock_random.uuid4()), self._key_group_config(), new_etag(), utcnow())
+        self.state.key_groups[group.id] = group
+        return ActionResult(
+            {"KeyGroup": group.to_api(), "Location": f"{LOCATION_BASE}/key-group/{group.id}", "ETag": group.etag}
+        )
+
+    def get_key_group(self) -> ActionResult:
+        """GetKeyGroup."""
+        group = self._find_key_group(self._get_param("Id"))
+        return ActionResult({"KeyGroup": group.to_api(), "ETag": group.etag})
+
+    def get_key_group_config(self) -> ActionResult:
+        """GetKeyGroupConfig."""
+        group = self._find_key_group(self._get_param("Id"))
+        return ActionResult({"KeyGroupConfig": group.config, "ETag": group.etag})
+
+    def update_key_group(self) -> ActionResult:
+        """UpdateKeyGroup: the whole config is replaced."""
+        group = self._find_key_group(self._get_param("Id"))
+        self._check_if_match(group.etag)
+        group.config = self._key_group_config(except_id=group.id)
+        group.etag, group.last_modified = new_etag(), utcnow()
+        return ActionResult({"KeyGroup": group.to_api(), "ETag": group.etag})
+
+    def delete_key_group(self) -> EmptyResult:
+        """DeleteKeyGroup: refused while a cache behaviour trusts the group (``ResourceInUse``)."""
+        group = self._find_key_group(self._get_param("Id"))
+        self._check_if_match(group.etag)
+        if any(group.id in trusted_key_group_ids(config) for _, config in self._local_distributions()):
+            raise cloudfront_error("ResourceInUse", "Cannot delete this key group because a distribution uses it.")
+        del self.state.key_groups[group.id]
+        return EmptyResult()
+
+    def list_key_groups(self) -> ActionResult:
+        """ListKeyGroups."""
+        page, next_marker, max_items = self._page(list(self.state.key_groups.values()), lambda group: group.id)
+        listing: dict[str, Any] = {
+            "MaxItems": max_items,
+            "Quantity": len(page),
+            "Items": [{"KeyGroup": group.to_api()} for group in page],
+        }
+        if next_marker:
+            listing["NextMarker"] = next_marker
+        return ActionResult({"KeyGroupList": listing})
+
+    # ---- origin access controls -------------------------------------------------------------------
+
+    def update_origin_access_control(self) -> ActionResult:
+        """UpdateOriginAccessControl with ``IfMatch`` checked and the ETag rotated."""
+        control = self.backend.get_origin_access_control(self._get_param("Id"))
+        self._check_if_match(control.etag)
+        result = super().update_origin_access_control()
+        control.etag = new_etag()
+        result.result["ETag"] = control.etag  # type: ignore[index]
+        return result
+
+    def delete_origin_access_control(self) -> EmptyResult:
+        """DeleteOriginAccessControl: 404 if absent, ``IfMatch`` checked, refused while an origin uses it."""
+        control = self.backend.get_origin_access_control(self._get_param("Id"))
+        self._check_if_match(control.etag)
+        for _, config in self._local_distributions():
+            if any(o.get("OriginAccessControlId") == control.id for o in _items(config.get("Origins"))):
+                raise cloudfront_error("OriginAccessControlInUse")
+        self.backend.delete_origin_access_control(control.id)
+        return EmptyResult()
+
+    # ---- distributions ----------------------------------------------------------------------------
+
+    def _local_distributions(self) -> Iterator[tuple[Distribution, dict[str, Any]]]:
+        """Distributions of this account with the configuration this module keeps for them."""
+        for dist in self.backend.distributions.values():
+            config = getattr(dist, "local_aws_config", None)
+            if config is not None:
+                yield dist, config
+
+    def _find_distribution(self, dist_id: str) -> Distribution:
+        dist = self.backend.distributions.get(dist_id)
+        if dist is None:
+            raise cloudfront_error("NoSuchDistribution")
+        return dist
+
+    def _validate_distribution_config(self, config: dict[str, Any]) -> None:
+        """Check what CloudFront checks and moto does not: quantities and every referenced resource."""
+        _check_quantities(config)
+        certificate = config.get("ViewerCertificate") or {}
+        chosen = [bool(certificate.get("CloudFrontDefaultCertificate")), bool(certificate.get("ACMCertificateArn"))]
+        chosen.append(bool(certificate.get("IAMCertificateId")))
+        if certificate and sum(chosen) != 1:
+            # Documented: the CloudFront certificate, or ACMCertificateArn or IAMCertificateId ("one, not both").
+            raise cloudfront_error("InvalidViewerCertificate")
+        controls = self.backend.origin_access_controls
+        for origin in _items(config.get("Origins")):
+            control_id = origin.get("OriginAccessControlId")
+            if not control_id:
+                continue
+            if control_id not in controls:
+                raise cloudfront_error(
+                    "InvalidOriginAccessControl", f"The origin access control {control_id} does not exist."
+                )
+            if (origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity"):
+                raise cloudfront_error("IllegalOriginAccessConfiguration")
+        for behaviour in cache_behaviours(config):
+            policy_id = behaviour.get("CachePolicyId")
+            if policy_id and behaviour.get("ForwardedValues") is not None:
+                raise cloudfront_error(
+                    "InvalidArgument",
+                    "The parameter ForwardedValues cannot be used when a cache policy is associated to the cache "
+                    "behavior.",
+                )
+            if not policy_id and behaviour.get("ForwardedValues") is None:
+                raise cloudfront_error("InvalidArgument", "The parameter ForwardedValues is required.")
+            if policy_id:
+                self._find_cache_policy(policy_id)
+            for group_id in _items(behaviour.get("TrustedKeyGroups")):
+                if group_id not in self.state.key_groups:
+                    raise cloudfront_error("TrustedKeyGroupDoesNotExist", f"The key group {group_id} does not exist.")
+
+    def _keep(self, dist: Distribution, config: dict[str, Any]) -> None:
+        """Record ``config`` on ``dist`` as a change: new ETag, new LastModifiedTime, InProgress."""
+        dist.local_aws_config = distribution_config_as_returned(config)
+        dist.etag = new_etag()
+        dist.last_modified_time = utcnow()
+        # moto's ManagedState: InProgress now, Deployed from the next GetDistribution on (the default
+        # "manual, 1 tick" transition; /moto-api/state-manager can change it).
+        dist.status = "InProgress"
+        dist._tick = 0
+
+    def _active_trusted_key_groups(self, config: dict[str, Any]) -> dict[str, Any]:
+        """The ``ActiveTrustedKeyGroups`` shape: each trusted key group with its public key ids."""
+        items = []
+        for group_id in trusted_key_group_ids(config):
+            group = self.state.key_groups.get(group_id)
+            if group is not None:
+                public_keys = list(group.config["Items"])
+                items.append(
+                    {"KeyGroupId": group_id, "KeyPairIds": {"Quantity": len(public_keys), "Items": public_keys}}
+                )
+        return {"Enabled": bool(items), "Quantity": len(items), "Items": items}
+
+    def _distribution(self, dist: Distribution) -> dict[str, Any]:
+        """The ``Distribution`` shape of a distribution this module keeps the config of."""
+        config = dist.local_aws_config
+        return {
+            "Id": dist.id,
+            "ARN": dist.arn,
+            "Status": dist.status,
+            "LastModifiedTime": dist.last_modified_time,
+            "InProgressInvalidationBatches": 0,
+            "DomainName": dist.domain_name,
+            "ActiveTrustedSigners": {"Enabled": False, "Quantity": 0},
+            "ActiveTrustedKeyGroups": self._active_trusted_key_groups(config),
+            "DistributionConfig": config,
+        }
+
+    def _summary(self, dist: Distribution) -> dict[str, Any]:
+        """The ``DistributionSummary`` shape."""
+        config = dist.local_aws_config
+        summary = {
+            "Id": dist.id,
+            "ARN": dist.arn,
+            "ETag": dist.etag,
+            "Status": dist.status,
+            "LastModifiedTime": dist.last_modified_time,
+            "DomainName": dist.domain_name,
+        }
+        for member in (
+            "Aliases",
+            "Origins",
+            "OriginGroups",
+            "DefaultCacheBehavior",
+            "CacheBehaviors",
+            "CustomErrorResponses",
+            "Comment",
+            "PriceClass",
+            "Enabled",
+            "ViewerCertificate",
+            "Restrictions",
+            "WebACLId",
+            "HttpVersion",
+            "IsIPV6Enabled",
+            "Staging",
+            "ConnectionMode",
+            "AnycastIpListId",
+        ):
+            if member in config:
+                summary[member] = config[member]
+        return summary
+
+    def _create(self, config: dict[str, Any], tags: list[dict[str, str]]) -> ActionResult:
+        self._validate_distribution_config(config)
+        dist, location, _ = self.backend.create_distribution(copy.deepcopy(config), tags)
+        self._keep(dist, config)
+        return ActionResult({"Distribution": self._distribution(dist), "Location": location, "ETag": dist.etag})
+
+    def create_distribution(self) -> ActionResult:
+        """CreateDistribution."""
+        return self._create(self._get_param("DistributionConfig") or {}, [])
+
+    def create_distribution_with_tags(self) -> ActionResult:
+        """CreateDistributionWithTags."""
+        config = self._get_param("DistributionConfigWithTags.DistributionConfig") or {}
+        return self._create(config, self._get_param("DistributionConfigWithTags.Tags.Items", []) or [])
+
+    def get_distribution(self) -> ActionResult:
+        """GetDistribution (advances moto's InProgress -> Deployed transition)."""
+        dist = self._find_distribution(self._get_param("Id"))
+        if getattr(dist, "local_aws_config", None) is None:
+            return super().get_distribution()
+        dist.advance()
+        return ActionResult({"Distribution": self._distribution(dist), "ETag": dist.etag})
+
+    def get_distribution_config(self) -> ActionResult:
+        """GetDistributionConfig."""
+        dist = self._find_distribution(self._get_param("Id"))
+        if getattr(dist, "local_aws_config", None) is None:
+            return super().get_distribution_config()
+        return ActionResult({"DistributionConfig": dist.local_aws_config, "ETag": dist.etag})
+
+    def update_distribution(self) -> ActionResult:
+        """UpdateDistribution: ``IfMatch`` checked, config replaced, CallerReference immutable."""
+        dist = self._find_distribution(self._get_param("Id"))
+        self._check_if_match(dist.etag)
+        config = self._get_param("DistributionConfig") or {}
+        if config.get("CallerReference") != dist.distribution_config.caller_reference:
+            raise cloudfront_error("IllegalUpdate", "You can't change the value of CallerReference.")
+        self._validate_distribution_config(config)
+        self.backend.update_distribution(copy.deepcopy(config), dist.id, if_match=True)
+        self._keep(dist, config)
+        return ActionResult({"Distribution": self._distribution(dist), "ETag": dist.etag})
+
+    def delete_distribution(self) -> EmptyResult:
+        """DeleteDistribution: ``IfMatch`` checked; an enabled distribution answers ``DistributionNotDisabled``."""
+        dist = self._find_distribution(self._get_param("Id"))
+        self._check_if_match(dist.etag)
+        config = getattr(dist, "local_aws_config", None)
+        enabled = config["Enabled"] if config is not None else dist.distribution_config.Enabled
+        if enabled:
+            raise cloudfront_error("DistributionNotDisabled")
+        self.backend.delete_distribution(dist.id, if_match=True)
+        return EmptyResult()
+
+    def list_distributions(self) -> ActionResult:
+        """ListDistributions (markers are distribution ids)."""
+        dists = list(self.backend.distributions.values())
+        for dist in dists:
+            dist.advance()
+        page, next_marker, max_items = self._page(dists, lambda dist: dist.id)
+        listing: dict[str, Any] = {
+            "Marker": self._get_param("Marker") or "",
+            "MaxItems": max_items,
+            "IsTruncated": next_marker is not None,
+            "Quantity": len(page),
+            "Items": [self._summary(d) if getattr(d, "local_aws_config", None) is not None else d for d in page],
+        }
+        if next_marker:
+            listing["NextMarker"] = next_marker
+        return ActionResult({"DistributionList": listing})
+
+
+# --------------------------------------------------------------------------------------------------
+# The extension
+# --------------------------------------------------------------------------------------------------
+
+
+class _ServerRequest(Request):
+    """moto's normalized request, built from the WSGI environ of a real server."""
+
+    from_wsgi_server = True
+
+
+class CloudFrontExtension:
+    """Answers CloudFront API requests with :class:`LocalCloudFrontResponse`; see the module docstring."""
+
+    name = "cloudfront"
+
+    def __init__(self) -> None:
+        """Create an empty store and a responder class bound to it."""
+        self.store = CloudFrontStore()
+        self.responder: type[LocalCloudFrontResponse] = type(
+            "BoundLocalCloudFrontResponse", (LocalCloudFrontResponse,), {"store": self.store}
+        )
+
+    def matches(self, environ: dict[str, Any]) -> bool:
+        """Claim REST paths of the 2020-05-31 API signed for the ``cloudfront`` service."""
+        return str(environ.get("PATH_INFO", "")).startswith(API_PREFIX) and bool(
+            _CLOUDFRONT_SCOPE.search(str(environ.get("HTTP_AUTHORIZATION", "")))
+        )
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Dispatch to the responder the way moto's server does, and send its answer."""
+        request = _ServerRequest(environ)
+        status, headers, body = self.responder.dispatch(request, request.raw_url, dict(request.headers))
+        headers = {key: str(value) for key, value in headers.items() if key.lower() != "status"}
+        return Response(body, status=int(status), headers=headers)(environ, start_response)
+
+    def reset(self) -> None:
+        """Forget every cache policy, key group and public key (moto's reset empties the rest)."""
+        self.store.reset()

@@ -1,0 +1,186 @@
+# Copyright: Contributors to the storytime.video_infra collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Shared plumbing of the CloudFront modules: errors, paging, CloudFront lists, and the ETag update cycle.
+
+CloudFront configuration resources (origin access controls, cache policies, public keys, key groups,
+distributions) share one update protocol: ``Get*`` returns the configuration with an ``ETag``, and
+``Update*`` / ``Delete*`` take that ETag as ``IfMatch``. If someone else changed the resource in between,
+CloudFront answers ``PreconditionFailed``; :func:`update_with_etag` then reads again, recomputes and
+retries, and writes nothing at all when the configuration already matches.
+"""
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+MISSING_CODES = [
+    "NoSuchOriginAccessControl",
+    "NoSuchPublicKey",
+    "NoSuchResource",
+    "NoSuchCachePolicy",
+    "NoSuchDistribution",
+    "NoSuchResponseHeadersPolicy",
+]
+# Attempts of the read-compare-write cycle when another writer changes the resource in between.
+ETAG_ATTEMPTS = 3
+
+
+class CloudFrontError(Exception):
+    """A failed CloudFront call (``exception`` set) or a refused request (``exception`` None)."""
+
+    def __init__(self, message, exception=None):
+        super().__init__(message)
+        self.message = message
+        self.exception = exception
+
+
+def cloudfront_client(module):
+    """CloudFront client whose calls retry throttling and transient errors when passed ``aws_retry=True``."""
+    return module.client("cloudfront", retry_decorator=AWSRetry.jittered_backoff())
+
+
+def fail(module, error):
+    """Report a CloudFrontError the house way (with the AWS error details when there is one)."""
+    if error.exception is not None:
+        module.fail_json_aws(error.exception, msg=error.message)
+    module.fail_json(msg=error.message)
+
+
+def call(description, func, **kwargs):
+    """Call a CloudFront client method with retries, turning any failure into CloudFrontError."""
+    try:
+        return func(aws_retry=True, **kwargs)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        raise CloudFrontError(f"Failed to {description}", e) from e
+
+
+def call_or_none(description, func, **kwargs):
+    """Like :func:`call`, but ``None`` when CloudFront says the resource does not exist."""
+    try:
+        return func(aws_retry=True, **kwargs)
+    except is_boto3_error_code(MISSING_CODES):
+        return None
+    except (
+        botocore.exceptions.ClientError,
+        botocore.exceptions.BotoCoreError,
+    ) as e:  # pylint: disable=duplicate-except
+        raise CloudFrontError(f"Failed to {description}", e) from e
+
+
+def list_all(description, func, list_key, **kwargs):
+    """Every item of a CloudFront List* operation, following ``NextMarker`` (not every List has a paginator)."""
+    items = []
+    marker = None
+    while True:
+        params = dict(kwargs)
+        if marker:
+            params["Marker"] = marker
+        page = call(description, func, **params).get(list_key) or {}
+        items.extend(page.get("Items") or [])
+        marker = page.get("NextMarker")
+        if not marker or page.get("IsTruncated") is False:
+            return items
+
+
+def to_cf_list(items, sort=False):
+    """Plain list -> CloudFront ``{"Quantity": n, "Items": [...]}``."""
+    items = sorted(items) if sort else list(items)
+    result = {"Quantity": len(items)}
+    if items:
+        result["Items"] = items
+    return result
+
+
+def from_cf_list(value):
+    """CloudFront ``{"Quantity": n, "Items": [...]}`` (or ``None``) -> plain list."""
+    return list((value or {}).get("Items") or [])
+
+
+def error_code(error):
+    """The AWS error code behind a CloudFrontError, or ``None``."""
+    response = getattr(getattr(error, "exception", None), "response", None) or {}
+    return response.get("Error", {}).get("Code")
+
+
+def is_precondition_failed(error):
+    return error_code(error) == "PreconditionFailed"
+
+
+def update_with_etag(read, desired_from, differs, write, check_mode):
+    """The ETag update cycle.
+
+    ``read()`` returns ``(current, etag)``; ``desired_from(current)`` the configuration wanted;
+    ``differs(current, desired)`` whether a write is needed; ``write(desired, etag)`` performs it and
+    returns the new state. Returns ``(changed, before, after)``. Nothing is written when nothing differs,
+    or in check mode (then ``after`` is the prediction). A stale ETag (``PreconditionFailed``) makes the
+    cycle start over from a fresh read, at most ETAG_ATTEMPTS times.
+    """
+    for attempt in range(1, ETAG_ATTEMPTS + 1):
+        current, etag = read()
+        desired = desired_from(current)
+        if not differs(current, desired):
+            return False, current, current
+        if check_mode:
+            return True, current, desired
+        try:
+            return True, current, write(desired, etag)
+        except CloudFrontError as e:
+            if not is_precondition_failed(e) or attempt == ETAG_ATTEMPTS:
+                raise
+    raise CloudFrontError("unreachable")  # pragma: no cover
+
+
+def delete_with_etag(description, get, delete, resource_id, *, in_use_codes=(), in_use_message=None):
+    """Delete a resource with the ETag of a fresh read; ``False`` when it is already gone.
+
+    A stale ETag is retried with a new read; an in-use error (``in_use_codes``) becomes a CloudFrontError
+    with ``in_use_message``, which should tell the user what to detach first."""
+    for attempt in range(1, ETAG_ATTEMPTS + 1):
+        response = call_or_none(f"get {description}", get, Id=resource_id)
+        if response is None:
+            return False
+        try:
+            call(f"delete {description}", delete, Id=resource_id, IfMatch=response["ETag"])
+            return True
+        except CloudFrontError as e:
+            if error_code(e) in in_use_codes:
+                raise CloudFrontError(in_use_message or f"{description} is in use", e.exception) from e
+            if not is_precondition_failed(e) or attempt == ETAG_ATTEMPTS:
+                raise
+    return False  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------------
+# Tags (distributions are the only taggable resources among ours)
+
+
+def get_tags(client, arn):
+    response = call(f"list tags of {arn}", client.list_tags_for_resource, Resource=arn)
+    return boto3_tag_list_to_ansible_dict(from_cf_list(response.get("Tags")))
+
+
+def ensure_tags(client, arn, current, desired, *, purge, check_mode):
+    """Set/remove tags on a CloudFront resource; returns ``(changed, final_tags)``."""
+    if desired is None:
+        return False, current
+    to_set, to_unset = compare_aws_tags(current, desired, purge)
+    if not to_set and not to_unset:
+        return False, current
+    final = {k: v for k, v in current.items() if k not in to_unset}
+    final.update(to_set)
+    if not check_mode:
+        if to_unset:
+            call(f"untag {arn}", client.untag_resource, Resource=arn, TagKeys={"Items": list(to_unset)})
+        if to_set:
+            call(
+                f"tag {arn}", client.tag_resource, Resource=arn, Tags={"Items": ansible_dict_to_boto3_tag_list(to_set)}
+            )
+    return True, final

@@ -1,0 +1,289 @@
+#!/usr/bin/python
+
+# Copyright: Contributors to the storytime.video_infra collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: cloudfront_key_group
+version_added: 0.1.0
+short_description: Manage a CloudFront key group
+description:
+  - Creates, updates or deletes a CloudFront key group, the list of public keys whose private keys may sign
+    URLs and cookies for the cache behaviours that trust the group.
+  - The key group is found by O(name), which CloudFront keeps unique per account.
+  - A second identical run makes only the list call; the key group is read with its ETag and updated with
+    C(IfMatch) only when its public keys or its comment differ. An update replaces the whole configuration.
+author:
+  - Storytime infrastructure team (@storytime)
+options:
+  name:
+    description: Name of the key group (unique in the account).
+    type: str
+    required: true
+  state:
+    description: Whether the key group should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  public_key_ids:
+    description:
+      - IDs of the public keys in the group (RV(storytime.video_infra.cloudfront_public_key#module:public_key.id)),
+        1 to 5 distinct IDs. Their order does not matter.
+      - The group is set to exactly these keys. To rotate a signing key without breaking live cookies, first
+        list both the old and the new key, and remove the old one only after every cookie signed with it has
+        expired.
+      - Required when O(state=present).
+    type: list
+    elements: str
+  comment:
+    description:
+      - Comment (at most 128 characters). When not set, an existing comment is left as it is (and a new key
+        group gets none).
+    type: str
+notes:
+  - Deleting a key group that a distribution still trusts fails with C(ResourceInUse); remove it from the
+    trusted key groups of the distribution's cache behaviours first.
+  - CloudFront refuses a key group that names a public key which does not exist (C(InvalidArgument)); check mode
+    does not detect this.
+seealso:
+  - name: Specify signers that can create signed URLs and signed cookies
+    description: Trusted key groups, quotas and key rotation.
+    link: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-trusted-signers.html
+  - module: storytime.video_infra.cloudfront_public_key
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Key group trusted by the HLS playback behaviour
+  storytime.video_infra.cloudfront_key_group:
+    name: storytime-hls-prod
+    public_key_ids:
+      - "{{ hls_public_key.public_key.id }}"
+    comment: Keys that sign storytime-hls-prod playback cookies
+  register: hls_key_group
+
+- name: Key rotation, step 1 - trust the old and the new key
+  storytime.video_infra.cloudfront_key_group:
+    name: storytime-hls-prod
+    public_key_ids:
+      - "{{ old_public_key.public_key.id }}"
+      - "{{ new_public_key.public_key.id }}"
+
+- name: Delete the key group (after no cache behaviour trusts it any more)
+  storytime.video_infra.cloudfront_key_group:
+    name: storytime-hls-prod
+    state: absent
+"""
+
+RETURN = r"""
+key_group:
+  description: The key group after the task (predicted in check mode; its id is unknown then).
+  returned: when O(state=present)
+  type: complex
+  contains:
+    id:
+      description:
+        - ID to list in a cache behaviour's trusted key groups. V(null) in check mode when the key group would be
+          created.
+      type: str
+      returned: always
+      sample: 2b8e0f1a-3c4d-4e5f-8a9b-0c1d2e3f4a5b
+    name:
+      description: Name.
+      type: str
+      returned: always
+      sample: storytime-hls-prod
+    comment:
+      description: Comment (empty when there is none).
+      type: str
+      returned: always
+      sample: Keys that sign storytime-hls-prod playback cookies
+    public_key_ids:
+      description: IDs of the public keys in the group, sorted.
+      type: list
+      elements: str
+      returned: always
+      sample: [K2JCJMDEHXQW5F, K3QWERTYUIOP12]
+    last_modified_time:
+      description:
+        - When the key group was last changed, ISO 8601. V(null) in check mode when the key group would be
+          created or changed.
+      type: str
+      returned: always
+      sample: "2025-01-31T10:15:42.123000+00:00"
+"""
+
+from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+
+MAX_KEYS = 5
+MAX_COMMENT = 128
+
+
+def find(client, name):
+    """The KeyGroup called ``name`` from the list (it carries the whole KeyGroupConfig), or ``None``."""
+    summaries = cf.list_all("list key groups", client.list_key_groups, "KeyGroupList")
+    matches = [s["KeyGroup"] for s in summaries if s["KeyGroup"]["KeyGroupConfig"]["Name"] == name]
+    return matches[0] if matches else None
+
+
+def state_of(key_group):
+    config = key_group["KeyGroupConfig"]
+    return {
+        "Id": key_group.get("Id"),
+        "LastModifiedTime": key_group.get("LastModifiedTime"),
+        "Name": config["Name"],
+        "Items": list(config.get("Items") or []),
+        "Comment": config.get("Comment") or "",
+    }
+
+
+def config_of(state):
+    """The KeyGroupConfig to send: UpdateKeyGroup replaces the whole configuration."""
+    config = {"Name": state["Name"], "Items": list(state["Items"])}
+    if state["Comment"]:
+        config["Comment"] = state["Comment"]
+    return config
+
+
+def desired_from(params, current):
+    desired = dict(current)
+    desired["Items"] = list(params["public_key_ids"])
+    if params["comment"] is not None:
+        desired["Comment"] = params["comment"]
+    # Unknown until CloudFront has made the change.
+    desired["LastModifiedTime"] = None
+    return desired
+
+
+def differs(current, desired):
+    return set(current["Items"]) != set(desired["Items"]) or current["Comment"] != desired["Comment"]
+
+
+def to_result(state):
+    modified = state["LastModifiedTime"]
+    return {
+        "id": state["Id"],
+        "name": state["Name"],
+        "comment": state["Comment"],
+        "public_key_ids": sorted(state["Items"]),
+        "last_modified_time": modified.isoformat() if hasattr(modified, "isoformat") else modified,
+    }
+
+
+def ensure_present(module, client):
+    params = module.params
+    name = params["name"]
+    found = find(client, name)
+    if found is None:
+        state = {
+            "Id": None,
+            "LastModifiedTime": None,
+            "Name": name,
+            "Items": list(params["public_key_ids"]),
+            "Comment": params["comment"] or "",
+        }
+        if not module.check_mode:
+            response = cf.call(f"create key group {name}", client.create_key_group, KeyGroupConfig=config_of(state))
+            state = state_of(response["KeyGroup"])
+        result = to_result(state)
+        return {"changed": True, "key_group": result, "diff": {"before": {}, "after": result}}
+
+    group_id = found["Id"]
+    current = state_of(found)
+    if not differs(current, desired_from(params, current)):
+        # The list holds the whole KeyGroupConfig: no Get needed when nothing changes.
+        return {"changed": False, "key_group": to_result(current)}
+
+    def read():
+        response = cf.call(f"get key group {group_id}", client.get_key_group, Id=group_id)
+        return state_of(response["KeyGroup"]), response["ETag"]
+
+    def write(desired, etag):
+        response = cf.call(
+            f"update key group {group_id}",
+            client.update_key_group,
+            Id=group_id,
+            IfMatch=etag,
+            KeyGroupConfig=config_of(desired),
+        )
+        return state_of(response["KeyGroup"])
+
+    changed, before, after = cf.update_with_etag(
+        read, lambda cur: desired_from(params, cur), differs, write, module.check_mode
+    )
+    result = {"changed": changed, "key_group": to_result(after)}
+    if changed:
+        result["diff"] = {"before": to_result(before), "after": result["key_group"]}
+    return result
+
+
+def ensure_absent(module, client):
+    name = module.params["name"]
+    found = find(client, name)
+    if found is None:
+        return {"changed": False}
+    group_id = found["Id"]
+    before = to_result(state_of(found))
+    if not module.check_mode:
+        cf.delete_with_etag(
+            f"key group {name} ({group_id})",
+            client.get_key_group,
+            client.delete_key_group,
+            group_id,
+            in_use_codes=["ResourceInUse"],
+            in_use_message=f"Key group {name} ({group_id}) is still trusted by a distribution; remove it from the"
+            " trusted key groups of the distribution's cache behaviours first.",
+        )
+    return {"changed": True, "diff": {"before": before, "after": {}}}
+
+
+def validate(module):
+    """Checks made before any AWS client exists."""
+    params = module.params
+    if not params["name"]:
+        module.fail_json(msg="name must not be empty")
+    if params["comment"] is not None and len(params["comment"]) > MAX_COMMENT:
+        module.fail_json(msg=f"comment must be at most {MAX_COMMENT} characters long")
+    if params["state"] != "present":
+        return
+    ids = params["public_key_ids"]
+    if not 1 <= len(ids) <= MAX_KEYS:
+        module.fail_json(msg=f"public_key_ids must list 1 to {MAX_KEYS} public key IDs, got {len(ids)}")
+    if any(not key_id for key_id in ids):
+        module.fail_json(msg="public_key_ids must not contain empty IDs")
+    duplicates = sorted({key_id for key_id in ids if ids.count(key_id) > 1})
+    if duplicates:
+        module.fail_json(msg=f"public_key_ids must not repeat an ID: {', '.join(duplicates)}")
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        public_key_ids=dict(type="list", elements="str", no_log=False),
+        comment=dict(type="str"),
+    )
+    module = StorytimeAWSModule(
+        argument_spec=argument_spec,
+        required_if=[("state", "present", ["public_key_ids"])],
+        supports_check_mode=True,
+    )
+    validate(module)
+    client = cf.cloudfront_client(module)
+    try:
+        if module.params["state"] == "present":
+            result = ensure_present(module, client)
+        else:
+            result = ensure_absent(module, client)
+    except cf.CloudFrontError as e:
+        cf.fail(module, e)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""site.yml on the local inventory: the CloudFront part (spec 4.1-4.4), idempotence, check mode, drift, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from local_aws.playbook import ROOT
+
+pytestmark = pytest.mark.scenario
+
+HLS = "storytime-hls-outputs-local"
+PREFIX = "storytime-local"
+LOCAL_KEYS = yaml.safe_load((ROOT / "inventories/local/group_vars/all.yml").read_text())["cloudfront_hls_public_keys"]
+
+
+def public_pem(key_size=2048):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def only_distribution(cloudfront):
+    (summary,) = cloudfront.list_distributions()["DistributionList"]["Items"]
+    return cloudfront.get_distribution_config(Id=summary["Id"])["DistributionConfig"], summary
+
+
+def cache_policy(cloudfront, policy_id):
+    return cloudfront.get_cache_policy(Id=policy_id)["CachePolicy"]["CachePolicyConfig"]
+
+
+def test_converge_creates_the_cloudfront_part_as_specified(playbook, aws, tmp_path):
+    run = playbook.run()
+    assert run.rc == 0, run.stdout + run.stderr
+    cloudfront, s3 = aws.client("cloudfront"), aws.client("s3")
+
+    # 4.1 Origin access control: s3, always, sigv4, named per environment.
+    (oac,) = cloudfront.list_origin_access_controls()["OriginAccessControlList"]["Items"]
+    assert (oac["Name"], oac["OriginAccessControlOriginType"], oac["SigningBehavior"], oac["SigningProtocol"]) == (
+        f"{PREFIX}-hls",
+        "s3",
+        "always",
+        "sigv4",
+    )
+
+    config, summary = only_distribution(cloudfront)
+    (origin,) = config["Origins"]["Items"]
+    assert origin["DomainName"] == f"{HLS}.s3.eu-west-1.amazonaws.com"
+    assert origin["OriginAccessControlId"] == oac["Id"]
+    assert origin["S3OriginConfig"]["OriginAccessIdentity"] == ""
+    assert config["DefaultRootObject"] == ""
+    assert config["Enabled"] is True
+
+    # 4.4 Public key + key group, on every behaviour (default included).
+    (key_group,) = cloudfront.list_key_groups()["KeyGroupList"]["Items"]
+    key_group_id = key_group["KeyGroup"]["Id"]
+    (public_key,) = cloudfront.list_public_keys()["PublicKeyList"]["Items"]
+    assert key_group["KeyGroup"]["KeyGroupConfig"]["Items"] == [public_key["Id"]]
+    behaviors = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]["Items"]]
+    assert [b.get("PathPattern") for b in behaviors] == [None, "books/*.m3u8", "books/*"]
+    for behavior in behaviors:
+        assert behavior["TrustedKeyGroups"] == {"Enabled": True, "Quantity": 1, "Items": [key_group_id]}
+        assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+        assert sorted(behavior["AllowedMethods"]["Items"]) == ["GET", "HEAD"]
+        assert behavior["Compress"] is True
+
+    # 4.3 Cache policies: manifests short, segments long; nothing of the viewer in the cache key.
+    manifests = cache_policy(cloudfront, behaviors[1]["CachePolicyId"])
+    segments = cache_policy(cloudfront, behaviors[2]["CachePolicyId"])
+    assert behaviors[0]["CachePolicyId"] == behaviors[2]["CachePolicyId"]
+    assert (manifests["MinTTL"], manifests["DefaultTTL"], manifests["MaxTTL"]) == (0, 60, 60)
+    assert (segments["MinTTL"], segments["DefaultTTL"], segments["MaxTTL"]) == (0, 86400, 31536000)
+    for policy in (manifests, segments):
+        key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+        assert key["HeadersConfig"]["HeaderBehavior"] == "none"
+        assert key["CookiesConfig"]["CookieBehavior"] == "none"
+        assert key["QueryStringsConfig"]["QueryStringBehavior"] == "none"
+        assert key["EnableAcceptEncodingGzip"] is True
+
+    # 4.2 The bucket policy lets this distribution, and only it, read objects; TLS statement kept.
+    statements = {s["Sid"]: s for s in json.loads(s3.get_bucket_policy(Bucket=HLS)["Policy"])["Statement"]}
+    assert set(statements) == {"DenyInsecureTransport", "AllowCloudFrontServicePrincipalReadOnly"}
+    read = statements["AllowCloudFrontServicePrincipalReadOnly"]
+    assert read["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert read["Action"] == "s3:GetObject"
+    assert read["Resource"] == f"arn:aws:s3:::{HLS}/*"
+    assert read["Condition"] == {"StringEquals": {"AWS:SourceArn": summary["ARN"]}}
+
+    tags = cloudfront.list_tags_for_resource(Resource=summary["ARN"])["Tags"]["Items"]
+    assert {t["Key"]: t["Value"] for t in tags} == {
+        "Project": "storytime",
+        "Environment": "local",
+        "ManagedBy": "ansible",
+    }
+
+    outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
+    assert outputs["cloudfront_distribution_id"] == summary["Id"]
+    assert outputs["cloudfront_domain_name"] == summary["DomainName"]
+    assert outputs["cloudfront_key_group_id"] == key_group_id
+    assert outputs["cloudfront_public_key_id"] == public_key["Id"]
+
+
+def test_second_run_and_check_runs_change_nothing(playbook, aws):
+    assert playbook.run().rc == 0
+    second = playbook.run()
+    assert second.rc == 0, second.stdout + second.stderr
+    assert second.stats()["changed"] == 0
+    assert second.writes == []
+    check = playbook.run(check=True, diff=True)
+    assert check.stats()["changed"] == 0
+    assert check.writes == []
+
+
+def test_check_on_a_fresh_account_creates_nothing(playbook, aws):
+    run = playbook.run(check=True, diff=True, json_output=False)
+    assert run.rc == 0, run.stdout + run.stderr
+    assert run.writes == []
+    cloudfront = aws.client("cloudfront")
+    assert cloudfront.list_distributions()["DistributionList"].get("Items", []) == []
+    assert cloudfront.list_cache_policies(Type="custom")["CachePolicyList"].get("Items", []) == []
+    assert cloudfront.list_public_keys()["PublicKeyList"].get("Items", []) == []
+    for text in (f"{PREFIX}-hls-manifests", f"{PREFIX}-hls-signers", "books/*.m3u8", "trusted_key_groups"):
+        assert text in run.stdout
+
+
+def test_behaviour_stripped_of_its_key_group_is_restored(playbook, aws):
+    assert playbook.run().rc == 0
+    cloudfront = aws.client("cloudfront")
+    config, summary = only_distribution(cloudfront)
+    etag = cloudfront.get_distribution_config(Id=summary["Id"])["ETag"]
+    config["CacheBehaviors"]["Items"][1]["TrustedKeyGroups"] = {"Enabled": False, "Quantity": 0}
+    cloudfront.update_distribution(Id=summary["Id"], IfMatch=etag, DistributionConfig=config)
+
+    check = playbook.run(check=True)
+    assert check.writes == []
+    (distribution,) = check.task_results("Distribution for the HLS bucket")
+    assert distribution["changed"] is True
+
+    repair = playbook.run()
+    assert repair.rc == 0, repair.stdout + repair.stderr
+    assert repair.writes == ["UpdateDistribution"]
+    config, _ = only_distribution(cloudfront)
+    assert config["CacheBehaviors"]["Items"][1]["TrustedKeyGroups"]["Enabled"] is True
+    assert playbook.run().stats()["changed"] == 0
+
+
+def test_a_second_key_joins_the_key_group(playbook, aws):
+    """Rotation's first step: two PEMs give two public keys in one key group, with no other change."""
+    assert playbook.run().rc == 0
+    keys = [*LOCAL_KEYS, public_pem()]
+    run = playbook.run(extra_vars={"cloudfront_hls_public_keys": keys})
+    assert run.rc == 0, run.stdout + run.stderr
+    assert sorted(run.writes) == ["CreatePublicKey", "UpdateKeyGroup"]
+    cloudfront = aws.client("cloudfront")
+    (key_group,) = cloudfront.list_key_groups()["KeyGroupList"]["Items"]
+    assert len(key_group["KeyGroup"]["KeyGroupConfig"]["Items"]) == 2
+
+
+BAD_INPUTS = [
+    pytest.param(
+        {"cloudfront_hls_public_keys": ["not a pem"]}, "cloudfront_hls_public_keys[0] is not a PEM", id="invalid-pem"
+    ),
+    pytest.param(
+        {"cloudfront_hls_public_keys": ["KEY"] * 6},
+        "cloudfront_hls_public_keys lists 6 keys; a CloudFront key group holds at most 5",
+        id="six-keys",
+    ),
+    pytest.param({"cloudfront_hls_public_keys": []}, "cloudfront_hls_public_keys must list at least one", id="no-key"),
+    pytest.param(
+        {"cloudfront_hls_public_keys": ["SMALL"]}, "is an RSA 1024-bit key; CloudFront needs RSA 2048", id="1024-bit"
+    ),
+    pytest.param({"cloudfront_hls_public_keys": ["EC"]}, "CloudFront needs RSA", id="ec-key"),
+    pytest.param(
+        {"cloudfront_hls_manifest_default_ttl": 600, "cloudfront_hls_manifest_max_ttl": 60},
+        "cloudfront_hls_manifest_default_ttl (600) must be between 0 and cloudfront_hls_manifest_max_ttl (60)",
+        id="default-ttl-above-max",
+    ),
+    pytest.param(
+        {"cloudfront_hls_price_class": "PriceClass_Cheap"}, "cloudfront_hls_price_class", id="unknown-price-class"
+    ),
+    pytest.param(
+        {"cloudfront_hls_aliases": ["cdn.storytime.example"]},
+        "cloudfront_hls_aliases need cloudfront_hls_acm_certificate_arn",
+        id="alias-without-certificate",
+    ),
+]
+
+
+def _materialise(value):
+    if value == "KEY":
+        return public_pem()
+    if value == "SMALL":
+        return public_pem(1024)
+    if value == "EC":
+        key = ec.generate_private_key(ec.SECP256R1())
+        return (
+            key.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
+    return value
+
+
+@pytest.mark.parametrize("changes, message", BAD_INPUTS)
+def test_bad_input_fails_before_any_aws_call(playbook, aws, changes, message):
+    changes = {k: [_materialise(v) for v in val] if isinstance(val, list) else val for k, val in changes.items()}
+    inventory = playbook.inventory("local", changes)
+    run = playbook.run(inventory=inventory)
+
+    assert run.rc != 0
+    assert run.calls == []
+    messages = " ".join(run.failure_messages())
+    assert message in messages, messages
+    assert aws.client("s3").list_buckets()["Buckets"] == []
