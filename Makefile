@@ -55,7 +55,7 @@ molecule: install
 	tools/test.sh molecule
 
 benchmark: install
-	$(BIN)/python benchmarks/bench_storage.py
+	$(BIN)/python benchmarks/bench_site.py
 
 build: install
 	$(BIN)/ansible-galaxy collection build --force --output-path .build/dist .

@@ -1,13 +1,17 @@
-"""Benchmark: AWS API calls and wall time of the storage part, ours against the stock modules.
+"""Benchmark: AWS API calls and wall time of site.yml, and of its storage part against the stock modules.
 
-For each variant (this collection's site.yml, and the same two buckets built with amazon.aws.s3_bucket +
-community.aws.s3_lifecycle + community.aws.s3_cors in benchmarks/stock_buckets.yml) on a fresh local AWS:
+Part 1, storage: for each variant (this collection's site.yml with ``--tags storage``, and the same two
+buckets built with amazon.aws.s3_bucket + community.aws.s3_lifecycle + community.aws.s3_cors in
+benchmarks/stock_buckets.yml) on a fresh local AWS:
 
 1. first converge;
 2. no-op re-run (repeated, median wall time; calls of one run);
 3. ``--check`` on the converged state;
 4. ``--check`` after drift made out of band on the master bucket (Block Public Access removed,
    versioning suspended, CORS deleted): which drift does the run report, and does it write?
+
+Part 2, the whole site.yml (storage + CloudFront): the same four phases, the drift being a cache behaviour
+stripped of its trusted key group; calls split by service.
 
 API calls are counted with botocore client-side monitoring (local_aws.csm), read/write by operation
 name, without touching any module. Run with ``make benchmark``. It prints figures; it asserts nothing.
@@ -32,24 +36,33 @@ from local_aws.playbook import PlaybookRunner  # noqa: E402
 
 MASTER = "storytime-master-uploads-local"
 VARIANTS = {
-    "storytime": "playbooks/site.yml",
-    "stock": "benchmarks/stock_buckets.yml",
+    "storytime": ("playbooks/site.yml", "storage"),
+    "stock": ("benchmarks/stock_buckets.yml", None),
 }
 TARGET_NOOP_READS = 18
 
 
-def drift(server: LocalAWS) -> None:
+def drift_storage(server: LocalAWS) -> None:
     s3 = server.client("s3")
     s3.delete_public_access_block(Bucket=MASTER)
     s3.put_bucket_versioning(Bucket=MASTER, VersioningConfiguration={"Status": "Suspended"})
     s3.delete_bucket_cors(Bucket=MASTER)
 
 
+def drift_cloudfront(server: LocalAWS) -> None:
+    cloudfront = server.client("cloudfront")
+    dist_id = cloudfront.list_distributions()["DistributionList"]["Items"][0]["Id"]
+    response = cloudfront.get_distribution_config(Id=dist_id)
+    config = response["DistributionConfig"]
+    config["CacheBehaviors"]["Items"][1]["TrustedKeyGroups"] = {"Enabled": False, "Quantity": 0}
+    cloudfront.update_distribution(Id=dist_id, IfMatch=response["ETag"], DistributionConfig=config)
+
+
 def detected_drift(run: PlaybookRun) -> str:
-    """What a check-mode run says about the drifted master bucket."""
+    """What a check-mode run says about the drift."""
     ours = run.task_results("Master uploads bucket")
-    if ours:
-        return ", ".join(ours[0].get("changed_settings") or []) or "nothing"
+    if ours and ours[0].get("changed_settings"):
+        return ", ".join(ours[0]["changed_settings"])
     changed, skipped = [], []
     for play in (run.result or {}).get("plays", []):
         for task in play["tasks"]:
@@ -75,21 +88,21 @@ def describe(run: PlaybookRun) -> tuple[int, int, str]:
     return len(reads), len(writes), format_ops(Counter(writes))
 
 
-def bench(variant: str, playbook: str, server: LocalAWS, repeats: int) -> dict[str, object]:
+def bench(variant, playbook, tags, drift, *, server, repeats):
     server.reset()
     with tempfile.TemporaryDirectory(prefix=f"bench-{variant}-") as tmp:
         runner = PlaybookRunner(server, Path(tmp))
         rows = {}
-        converge = runner.run(playbook=playbook)
+        converge = runner.run(playbook=playbook, tags=tags)
         if converge.rc != 0:
             raise SystemExit(f"{variant}: converge failed\n{converge.stdout[-3000:]}\n{converge.stderr[-2000:]}")
         rows["first converge"] = (converge.seconds, converge)
-        noops = [runner.run(playbook=playbook) for _ in range(repeats)]
+        noops = [runner.run(playbook=playbook, tags=tags) for _ in range(repeats)]
         rows["no-op re-run"] = (statistics.median(r.seconds for r in noops), noops[-1])
-        check = runner.run(playbook=playbook, check=True)
+        check = runner.run(playbook=playbook, tags=tags, check=True)
         rows["--check, converged"] = (check.seconds, check)
         drift(server)
-        drifted = runner.run(playbook=playbook, check=True)
+        drifted = runner.run(playbook=playbook, tags=tags, check=True)
         rows["--check, drifted"] = (drifted.seconds, drifted)
         return {"rows": rows, "noop_ops": Counter(op for _svc, op in noops[-1].calls), "drift": detected_drift(drifted)}
 
@@ -101,9 +114,11 @@ def main() -> int:
 
     results = {}
     with LocalAWS() as server:
-        for variant, playbook in VARIANTS.items():
-            results[variant] = bench(variant, playbook, server, args.repeats)
+        for variant, (playbook, tags) in VARIANTS.items():
+            results[variant] = bench(variant, playbook, tags, drift_storage, server=server, repeats=args.repeats)
+        site = bench("site", "playbooks/site.yml", None, drift_cloudfront, server=server, repeats=args.repeats)
 
+    print("\nPart 1: the two buckets")
     print(f"\n{'variant':<10} {'phase':<20} {'wall s':>7} {'reads':>6} {'writes':>7}  write operations")
     print("-" * 100)
     for variant, data in results.items():
@@ -134,6 +149,20 @@ def main() -> int:
     ]
     for text, ok in verdicts:
         print(f"  [{'met' if ok else 'MISSED'}] {text}")
+
+    print("\nPart 2: the whole site.yml (storage + CloudFront)")
+    print(f"{'phase':<20} {'wall s':>7} {'reads':>6} {'writes':>7}  calls by service (reads/writes)")
+    print("-" * 100)
+    for phase, (seconds, run) in site["rows"].items():
+        reads, writes, _ = describe(run)
+        by_service = Counter()
+        for service, op in run.calls:
+            by_service[(service, is_read_operation(op))] += 1
+        services = sorted({service for service, _ in by_service})
+        split = ", ".join(f"{svc} {by_service[(svc, True)]}/{by_service[(svc, False)]}" for svc in services)
+        print(f"{phase:<20} {seconds:>7.2f} {reads:>6} {writes:>7}  {split}")
+    print(f"\nsite no-op calls by operation: {format_ops(site['noop_ops'])}")
+    print(f"site --check after a behaviour lost its key group reports: {site['drift']}")
     return 0
 
 
