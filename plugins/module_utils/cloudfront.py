@@ -158,6 +158,38 @@ def delete_with_etag(description, get, delete, resource_id, *, in_use_codes=(), 
     return False  # pragma: no cover
 
 
+def update_existing(module, current, desired_from, differs, *, read, write):
+    """``(changed, before, after)`` for a resource whose list summary already gave its configuration.
+
+    No call at all when nothing differs, a prediction from ``current`` in check mode, otherwise the ETag
+    update cycle (:func:`update_with_etag`) from a fresh read."""
+    wanted = desired_from(current)
+    if not differs(current, wanted):
+        return False, current, current
+    if module.check_mode:
+        return True, current, wanted
+    return update_with_etag(read, desired_from, differs, write, check_mode=False)
+
+
+def present_result(key, changed, before, after):
+    """The module result for ``state=present``: the resource under ``key``, and a diff when it changed."""
+    result = {"changed": changed, key: after}
+    if changed:
+        result["diff"] = {"before": before or {}, "after": after}
+    return result
+
+
+def run_module(module, ensure_present, ensure_absent):
+    """Run ``ensure_present(module, client)`` or ``ensure_absent(module, client)`` by ``state`` and exit."""
+    client = cloudfront_client(module)
+    try:
+        handler = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = handler(module, client)
+    except CloudFrontError as e:
+        fail(module, e)
+    module.exit_json(**result)
+
+
 # ---------------------------------------------------------------------------------------------
 # Tags (distributions are the only taggable resources among ours)
 

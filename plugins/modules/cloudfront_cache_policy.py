@@ -318,12 +318,9 @@ def ensure_present(module, client):
                 f"create cache policy {params['name']}", client.create_cache_policy, CachePolicyConfig=to_api(wanted)
             )
             policy_id = response["CachePolicy"]["Id"]
-        result = with_id(policy_id, wanted)
-        return {"changed": True, "cache_policy": result, "diff": {"before": {}, "after": result}}
+        return cf.present_result("cache_policy", True, None, with_id(policy_id, wanted))
 
     policy_id = found["Id"]
-    if wanted == current:
-        return {"changed": False, "cache_policy": with_id(policy_id, current)}
 
     def read():
         response = cf.call(f"get cache policy {policy_id}", client.get_cache_policy, Id=policy_id)
@@ -339,17 +336,11 @@ def ensure_present(module, client):
         )
         return from_api(response["CachePolicy"]["CachePolicyConfig"])
 
-    if module.check_mode:
-        # The list summary carries the whole configuration: predict from it without another read.
-        changed, before, after = True, current, wanted
-    else:
-        changed, before, after = cf.update_with_etag(
-            read, lambda cur: desired(params, cur), lambda a, b: a != b, write, check_mode=False
-        )
-    result = {"changed": changed, "cache_policy": with_id(policy_id, after)}
-    if changed:
-        result["diff"] = {"before": with_id(policy_id, before), "after": result["cache_policy"]}
-    return result
+    # The list summary holds the whole configuration: nothing but the list call when nothing changes.
+    changed, before, after = cf.update_existing(
+        module, current, lambda cur: desired(params, cur), lambda a, b: a != b, read=read, write=write
+    )
+    return cf.present_result("cache_policy", changed, with_id(policy_id, before), with_id(policy_id, after))
 
 
 def ensure_absent(module, client):
@@ -424,15 +415,7 @@ def main():
         problems = problems_with(probe) if len(given) == 3 else [p for p in problems_with(probe) if "TTLs" not in p]
         if problems:
             module.fail_json(msg="Invalid cache policy: " + "; ".join(problems))
-    client = cf.cloudfront_client(module)
-    try:
-        if params["state"] == "present":
-            result = ensure_present(module, client)
-        else:
-            result = ensure_absent(module, client)
-    except cf.CloudFrontError as e:
-        cf.fail(module, e)
-    module.exit_json(**result)
+    cf.run_module(module, ensure_present, ensure_absent)
 
 
 if __name__ == "__main__":

@@ -552,6 +552,16 @@ def delete(module, client, ids):
     return {"changed": True, "diff": {"before": before, "after": {}}}
 
 
+def ensure_present(module, client):
+    ids = find(client, module.params)
+    return create(module, client) if ids is None else update(module, client, ids)
+
+
+def ensure_absent(module, client):
+    ids = find(client, module.params)
+    return delete(module, client, ids) if ids else {"changed": False}
+
+
 def main():
     behavior = dict(
         target_origin_id=dict(type="str", required=True),
@@ -637,18 +647,7 @@ def main():
     problems = dist.option_problems(module.params)
     if problems:
         module.fail_json(msg="Invalid distribution options: " + "; ".join(problems), problems=problems)
-    client = cf.cloudfront_client(module)
-    try:
-        ids = find(client, module.params)
-        if module.params["state"] == "absent":
-            result = delete(module, client, ids) if ids else {"changed": False}
-        elif ids is None:
-            result = create(module, client)
-        else:
-            result = update(module, client, ids)
-    except cf.CloudFrontError as e:
-        cf.fail(module, e)
-    module.exit_json(**result)
+    cf.run_module(module, ensure_present, ensure_absent)
 
 
 if __name__ == "__main__":

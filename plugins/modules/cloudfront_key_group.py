@@ -190,14 +190,9 @@ def ensure_present(module, client):
         if not module.check_mode:
             response = cf.call(f"create key group {name}", client.create_key_group, KeyGroupConfig=config_of(state))
             state = state_of(response["KeyGroup"])
-        result = to_result(state)
-        return {"changed": True, "key_group": result, "diff": {"before": {}, "after": result}}
+        return cf.present_result("key_group", True, None, to_result(state))
 
     group_id = found["Id"]
-    current = state_of(found)
-    if not differs(current, desired_from(params, current)):
-        # The list holds the whole KeyGroupConfig: no Get needed when nothing changes.
-        return {"changed": False, "key_group": to_result(current)}
 
     def read():
         response = cf.call(f"get key group {group_id}", client.get_key_group, Id=group_id)
@@ -213,13 +208,11 @@ def ensure_present(module, client):
         )
         return state_of(response["KeyGroup"])
 
-    changed, before, after = cf.update_with_etag(
-        read, lambda cur: desired_from(params, cur), differs, write, module.check_mode
+    # The list holds the whole KeyGroupConfig: nothing but the list call when nothing changes.
+    changed, before, after = cf.update_existing(
+        module, state_of(found), lambda cur: desired_from(params, cur), differs, read=read, write=write
     )
-    result = {"changed": changed, "key_group": to_result(after)}
-    if changed:
-        result["diff"] = {"before": to_result(before), "after": result["key_group"]}
-    return result
+    return cf.present_result("key_group", changed, to_result(before), to_result(after))
 
 
 def ensure_absent(module, client):
@@ -274,15 +267,7 @@ def main():
         supports_check_mode=True,
     )
     validate(module)
-    client = cf.cloudfront_client(module)
-    try:
-        if module.params["state"] == "present":
-            result = ensure_present(module, client)
-        else:
-            result = ensure_absent(module, client)
-    except cf.CloudFrontError as e:
-        cf.fail(module, e)
-    module.exit_json(**result)
+    cf.run_module(module, ensure_present, ensure_absent)
 
 
 if __name__ == "__main__":

@@ -169,8 +169,7 @@ def ensure_present(module, client):
                 OriginAccessControlConfig=config,
             )
             oac_id = response["OriginAccessControl"]["Id"]
-        result = to_result(oac_id, config)
-        return {"changed": True, "origin_access_control": result, "diff": {"before": {}, "after": result}}
+        return cf.present_result("origin_access_control", True, None, to_result(oac_id, config))
 
     oac_id = summary["Id"]
 
@@ -188,21 +187,11 @@ def ensure_present(module, client):
         )
         return config_of(response["OriginAccessControl"]["OriginAccessControlConfig"])
 
-    current = config_of(summary)
-    if desired_config(params, current) == current:
-        # The list summary holds the whole configuration: no Get needed when nothing changes.
-        return {"changed": False, "origin_access_control": to_result(oac_id, current)}
-    if module.check_mode:
-        # The list summary carries the whole configuration: predict from it without another read.
-        changed, before, after = True, current, desired_config(params, current)
-    else:
-        changed, before, after = cf.update_with_etag(
-            read, lambda cur: desired_config(params, cur), lambda a, b: a != b, write, check_mode=False
-        )
-    result = {"changed": changed, "origin_access_control": to_result(oac_id, after)}
-    if changed:
-        result["diff"] = {"before": to_result(oac_id, before), "after": result["origin_access_control"]}
-    return result
+    # The list summary holds the whole configuration: nothing but the list call when nothing changes.
+    changed, before, after = cf.update_existing(
+        module, config_of(summary), lambda cur: desired_config(params, cur), lambda a, b: a != b, read=read, write=write
+    )
+    return cf.present_result("origin_access_control", changed, to_result(oac_id, before), to_result(oac_id, after))
 
 
 def ensure_absent(module, client):
@@ -237,15 +226,7 @@ def main():
     module = StorytimeAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     if not 1 <= len(module.params["name"]) <= 64:
         module.fail_json(msg="name must be 1 to 64 characters long")
-    client = cf.cloudfront_client(module)
-    try:
-        if module.params["state"] == "present":
-            result = ensure_present(module, client)
-        else:
-            result = ensure_absent(module, client)
-    except cf.CloudFrontError as e:
-        cf.fail(module, e)
-    module.exit_json(**result)
+    cf.run_module(module, ensure_present, ensure_absent)
 
 
 if __name__ == "__main__":

@@ -214,8 +214,7 @@ def ensure_present(module, client):
             response = cf.call(f"create public key {name}", client.create_public_key, PublicKeyConfig=config)
             created = response["PublicKey"]
             state = state_of(created["Id"], created.get("CreatedTime"), created["PublicKeyConfig"])
-        result = to_result(state)
-        return {"changed": True, "public_key": result, "diff": {"before": {}, "after": result}}
+        return cf.present_result("public_key", True, None, to_result(state))
 
     key_id = summary["Id"]
     given_pem = params["public_key_pem"]
@@ -236,11 +235,6 @@ def ensure_present(module, client):
     def differs(current, desired):
         return current["Comment"] != desired["Comment"]
 
-    current = state_of(key_id, summary.get("CreatedTime"), summary)
-    if not differs(current, desired_from(current)):
-        # The list summary holds the key and the comment: no Get needed when nothing changes.
-        return {"changed": False, "public_key": to_result(current)}
-
     def read():
         response = cf.call(f"get public key {key_id}", client.get_public_key, Id=key_id)
         public_key = response["PublicKey"]
@@ -255,11 +249,10 @@ def ensure_present(module, client):
         public_key = response["PublicKey"]
         return state_of(key_id, public_key.get("CreatedTime"), public_key["PublicKeyConfig"])
 
-    changed, before, after = cf.update_with_etag(read, desired_from, differs, write, module.check_mode)
-    result = {"changed": changed, "public_key": to_result(after)}
-    if changed:
-        result["diff"] = {"before": to_result(before), "after": result["public_key"]}
-    return result
+    # The list summary holds the key and the comment: nothing but the list call when nothing changes.
+    current = state_of(key_id, summary.get("CreatedTime"), summary)
+    changed, before, after = cf.update_existing(module, current, desired_from, differs, read=read, write=write)
+    return cf.present_result("public_key", changed, to_result(before), to_result(after))
 
 
 def ensure_absent(module, client):
@@ -316,15 +309,7 @@ def main():
         supports_check_mode=True,
     )
     validate(module)
-    client = cf.cloudfront_client(module)
-    try:
-        if module.params["state"] == "present":
-            result = ensure_present(module, client)
-        else:
-            result = ensure_absent(module, client)
-    except cf.CloudFrontError as e:
-        cf.fail(module, e)
-    module.exit_json(**result)
+    cf.run_module(module, ensure_present, ensure_absent)
 
 
 if __name__ == "__main__":
