@@ -5,18 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric import rsa
-
-from local_aws.playbook import ROOT
 
 pytestmark = pytest.mark.scenario
 
 HLS = "storytime-hls-outputs-local"
 PREFIX = "storytime-local"
-LOCAL_KEYS = yaml.safe_load((ROOT / "inventories/local/group_vars/all.yml").read_text())["cloudfront_hls_public_keys"]
 
 
 def public_pem(key_size=2048):
@@ -153,10 +149,9 @@ def test_behaviour_stripped_of_its_key_group_is_restored(playbook, aws):
 
 
 def test_a_second_key_joins_the_key_group(playbook, aws):
-    """Rotation's first step: two PEMs give two public keys in one key group, with no other change."""
+    """Rotation's first step: a second key beside the generated one; two public keys in one group, nothing else."""
     assert playbook.run().rc == 0
-    keys = [*LOCAL_KEYS, public_pem()]
-    run = playbook.run(extra_vars={"cloudfront_hls_public_keys": keys})
+    run = playbook.run(extra_vars={"cloudfront_hls_public_keys": [public_pem()]})
     assert run.rc == 0, run.stdout + run.stderr
     assert sorted(run.writes) == ["CreatePublicKey", "UpdateKeyGroup"]
     cloudfront = aws.client("cloudfront")
@@ -169,11 +164,15 @@ BAD_INPUTS = [
         {"cloudfront_hls_public_keys": ["not a pem"]}, "cloudfront_hls_public_keys[0] is not a PEM", id="invalid-pem"
     ),
     pytest.param(
-        {"cloudfront_hls_public_keys": ["KEY"] * 6},
-        "cloudfront_hls_public_keys lists 6 keys; a CloudFront key group holds at most 5",
-        id="six-keys",
+        {"cloudfront_hls_public_keys": ["KEY"] * 5},
+        "cloudfront_hls_public_keys lists 5 keys besides the generated one; a CloudFront key group holds at most 5",
+        id="six-keys-with-the-generated-one",
     ),
-    pytest.param({"cloudfront_hls_public_keys": []}, "cloudfront_hls_public_keys must list at least one", id="no-key"),
+    pytest.param(
+        {"cloudfront_hls_public_keys": [], "cloudfront_hls_generate_signing_key": False},
+        "cloudfront_hls_public_keys must list at least one public key",
+        id="no-key",
+    ),
     pytest.param(
         {"cloudfront_hls_public_keys": ["SMALL"]}, "is an RSA 1024-bit key; CloudFront needs RSA 2048", id="1024-bit"
     ),

@@ -1,0 +1,357 @@
+#!/usr/bin/python
+
+# Copyright: Contributors to the storytime.video_infra collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: cloudfront_signing_key
+version_added: 0.1.0
+short_description: Keep a CloudFront signing key pair in a Secrets Manager secret
+description:
+  - Keeps the key pair that signs CloudFront cookies in a Secrets Manager secret as JSON
+    C({"key_pair_id": "<CloudFront public key ID>", "private_key_pem": "<PKCS#8 PEM>"}), so that an application
+    always reads a private key together with the ID of its public half.
+  - B(Generate) (no O(private_key_pem)), for environments whose secret the collection may manage. When the secret
+    has no valid key pair yet, an RSA 2048 key pair is generated in memory, its public half is registered as a
+    CloudFront public key named C(<public_key_name_prefix>-<first 16 hex of its SHA-256 fingerprint>), and the pair
+    is written to the secret. When the secret already holds a key pair whose public key exists in CloudFront,
+    nothing changes; if that public key was deleted, it is registered again and the secret updated.
+  - B(Inject) (O(private_key_pem) given), for environments where the value comes from outside. The key must be RSA
+    with at least 2048 bits and its public half must be one of the public keys of the key group O(key_group_name);
+    the pair is then written to the secret. The secret's current value is never read in this mode: each value is
+    written as a version whose ID is derived from the value, so writing the same pair again is recognised from the
+    secret's metadata alone.
+  - The private key never leaves the module process, is never written to disk and never appears in the result.
+author:
+  - Storytime infrastructure team (@storytime)
+options:
+  secret_id:
+    description: Name or ARN of the secret; it must exist (the secrets role creates it).
+    type: str
+    required: true
+  public_key_name_prefix:
+    description: Prefix of the name of a generated CloudFront public key. Required to generate.
+    type: str
+  public_key_comment:
+    description: Comment of a generated CloudFront public key.
+    type: str
+    default: Signs CloudFront cookies; private half in Secrets Manager
+  private_key_pem:
+    description:
+      - The private key to inject (PEM, PKCS#1 or PKCS#8, unencrypted). Selects inject mode.
+    type: str
+  key_group_name:
+    description: The key group that must contain the public half of O(private_key_pem). Required to inject.
+    type: str
+notes:
+  - Generate mode reads the secret's value (that is how it knows whether a key pair exists); use it only where the
+    collection is allowed to read the secret. Inject mode never reads it.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Generate the dev signing key pair when there is none
+  storytime.video_infra.cloudfront_signing_key:
+    secret_id: storytime/dev/cloudfront_private_key
+    public_key_name_prefix: storytime-dev
+  register: signing_key
+
+- name: Inject the prod private key (its public half must already be in the key group)
+  storytime.video_infra.cloudfront_signing_key:
+    secret_id: storytime/prod/cloudfront_private_key
+    private_key_pem: "{{ lookup('ansible.builtin.file', '/secure/cloudfront_private_key.pem') }}"
+    key_group_name: storytime-prod-hls-signers
+  no_log: true
+"""
+
+RETURN = r"""
+signing_key:
+  description: The key pair now in the secret, without its private half.
+  returned: always
+  type: complex
+  contains:
+    key_pair_id:
+      description:
+        - ID of the CloudFront public key (the C(CloudFront-Key-Pair-Id) cookie value).
+        - Null in check mode for a key that would be generated.
+      type: str
+      sample: K2JCJMDEHXQW5F
+    public_key_name:
+      description: Name of the CloudFront public key.
+      type: str
+      sample: storytime-dev-3f0c9b1d8e2a4c71
+    public_key_pem:
+      description: The public half (PEM).
+      type: str
+    fingerprint_sha256:
+      description:
+        - SHA-256 of the public key's DER encoding.
+        - Null in check mode for a key that would be generated.
+      type: str
+    generated:
+      description: Whether this run generated the key pair.
+      type: bool
+secret_arn:
+  description: ARN of the secret.
+  returned: always
+  type: str
+"""
+
+import hashlib
+import json
+import uuid
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
+from ansible_collections.storytime.video_infra.plugins.module_utils import public_keys
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+
+try:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+except ImportError:  # pragma: no cover
+    pass  # public_keys.HAS_CRYPTOGRAPHY reports it
+
+MIN_INJECT_BITS = 2048
+
+
+def private_pem(key):
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode("ascii")
+
+
+def public_pem(key):
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode("ascii")
+    )
+
+
+def load_private_key(pem):
+    """Parse an unencrypted RSA private key; ValueError messages never quote the key."""
+    try:
+        key = serialization.load_pem_private_key(pem.strip().encode("ascii"), password=None)
+    except TypeError as e:
+        raise ValueError("is encrypted; give the unencrypted PEM (decrypt it with ansible-vault instead)") from e
+    except (ValueError, UnicodeEncodeError) as e:
+        raise ValueError("is not a PEM-encoded private key") from e
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("is not an RSA key; CloudFront signing keys are RSA")
+    if key.key_size < MIN_INJECT_BITS:
+        raise ValueError(f"is an RSA {key.key_size}-bit key; at least {MIN_INJECT_BITS} bits are required")
+    return key
+
+
+def version_id(secret_string):
+    """Deterministic version ID: the same value always gets the same version (Secrets Manager's idempotency)."""
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, "storytime-signing-key:" + hashlib.sha256(secret_string.encode()).hexdigest())
+    )
+
+
+def secret_string_of(key_pair_id, key):
+    return json.dumps({"key_pair_id": key_pair_id, "private_key_pem": private_pem(key)}, sort_keys=True)
+
+
+class Secret:
+    """The calls on the secret this module makes, with retries and messages that never contain values."""
+
+    def __init__(self, module, secret_id):
+        self.client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
+        self.secret_id = secret_id
+
+    def describe(self):
+        """The secret's metadata, or ``None`` when it does not exist."""
+        try:
+            return self.client.describe_secret(aws_retry=True, SecretId=self.secret_id)
+        except is_boto3_error_code("ResourceNotFoundException"):
+            return None
+        except (
+            botocore.exceptions.ClientError,
+            botocore.exceptions.BotoCoreError,
+        ) as e:  # pylint: disable=duplicate-except
+            raise cf.CloudFrontError(f"Failed to describe secret {self.secret_id}", e) from e
+
+    def current_value(self):
+        """The AWSCURRENT value, or ``None`` when the secret has none yet."""
+        try:
+            return self.client.get_secret_value(aws_retry=True, SecretId=self.secret_id)["SecretString"]
+        except is_boto3_error_code("ResourceNotFoundException"):
+            return None
+        except (
+            botocore.exceptions.ClientError,
+            botocore.exceptions.BotoCoreError,
+        ) as e:  # pylint: disable=duplicate-except
+            # The exception text of GetSecretValue never contains the value.
+            raise cf.CloudFrontError(f"Failed to read secret {self.secret_id}", e) from e
+
+    def put(self, secret_string):
+        try:
+            self.client.put_secret_value(
+                aws_retry=True,
+                SecretId=self.secret_id,
+                SecretString=secret_string,
+                ClientRequestToken=version_id(secret_string),
+            )
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            raise cf.CloudFrontError(f"Failed to write secret {self.secret_id}", e) from e
+
+
+def stored_pair(value):
+    """``(key_pair_id, private_key)`` from a secret value, or ``None`` when it holds no usable pair."""
+    try:
+        data = json.loads(value)
+        return data["key_pair_id"], load_private_key(data["private_key_pem"])
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def registered_key(client, key_pair_id):
+    response = cf.call_or_none(f"get public key {key_pair_id}", client.get_public_key, Id=key_pair_id)
+    return response["PublicKey"] if response else None
+
+
+def register(client, name, pem, comment):
+    fingerprint = public_keys.fingerprint(pem)
+    config = {
+        "CallerReference": f"{name}-{fingerprint[:16]}",
+        "Name": name,
+        "EncodedKey": pem,
+        "Comment": comment,
+    }
+    response = cf.call(f"create public key {name}", client.create_public_key, PublicKeyConfig=config)
+    return response["PublicKey"]["Id"]
+
+
+def result_of(key_pair_id, name, pem, generated):
+    return {
+        "key_pair_id": key_pair_id,
+        "public_key_name": name,
+        "public_key_pem": pem,
+        "fingerprint_sha256": public_keys.fingerprint(pem) if pem else None,
+        "generated": generated,
+    }
+
+
+def generate(module, client, secret):
+    params = module.params
+    prefix = params["public_key_name_prefix"]
+    pair = stored_pair(secret.current_value())
+    if pair is not None:
+        key_pair_id, key = pair
+        pem = public_pem(key)
+        name = f"{prefix}-{public_keys.fingerprint(pem)[:16]}"
+        registered = registered_key(client, key_pair_id)
+        if registered is not None:
+            if public_keys.fingerprint(registered["PublicKeyConfig"]["EncodedKey"]) != public_keys.fingerprint(pem):
+                raise cf.CloudFrontError(
+                    f"The secret {secret.secret_id} names CloudFront public key {key_pair_id}, but that key does not"
+                    " match the private key in the secret. Fix or clear the secret's value."
+                )
+            return {
+                "changed": False,
+                "signing_key": result_of(key_pair_id, registered["PublicKeyConfig"]["Name"], pem, False),
+            }
+        # The public half was deleted out of band: register it again and point the secret at it.
+        if module.check_mode:
+            return {"changed": True, "signing_key": result_of(None, name, pem, False)}
+        key_pair_id = register(client, name, pem, params["public_key_comment"])
+        secret.put(secret_string_of(key_pair_id, key))
+        return {"changed": True, "signing_key": result_of(key_pair_id, name, pem, False)}
+
+    if module.check_mode:
+        return {"changed": True, "signing_key": result_of(None, None, None, True)}
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = public_pem(key)
+    name = f"{prefix}-{public_keys.fingerprint(pem)[:16]}"
+    key_pair_id = register(client, name, pem, params["public_key_comment"])
+    secret.put(secret_string_of(key_pair_id, key))
+    return {"changed": True, "signing_key": result_of(key_pair_id, name, pem, True)}
+
+
+def inject(module, client, secret, metadata):
+    params = module.params
+    key = load_private_key(params["private_key_pem"])
+    pem = public_pem(key)
+    fingerprint = public_keys.fingerprint(pem)
+    groups = cf.list_all("list key groups", client.list_key_groups, "KeyGroupList")
+    matches = [g["KeyGroup"] for g in groups if g["KeyGroup"]["KeyGroupConfig"]["Name"] == params["key_group_name"]]
+    if not matches:
+        raise cf.CloudFrontError(f"Key group {params['key_group_name']} does not exist.")
+    key_pair_id, name = None, None
+    for candidate in matches[0]["KeyGroupConfig"]["Items"]:
+        registered = registered_key(client, candidate)
+        if registered and public_keys.fingerprint(registered["PublicKeyConfig"]["EncodedKey"]) == fingerprint:
+            key_pair_id, name = candidate, registered["PublicKeyConfig"]["Name"]
+            break
+    if key_pair_id is None:
+        raise cf.CloudFrontError(
+            f"private_key_pem: its public half (SHA-256 {fingerprint[:16]}...) is not a key of key group"
+            f" {params['key_group_name']}. Add the public key to cloudfront_hls_public_keys and run site.yml first;"
+            " the secret was not changed."
+        )
+    secret_string = secret_string_of(key_pair_id, key)
+    stages = metadata.get("VersionIdsToStages") or {}
+    if "AWSCURRENT" in stages.get(version_id(secret_string), []):
+        return {"changed": False, "signing_key": result_of(key_pair_id, name, pem, False)}
+    if not module.check_mode:
+        secret.put(secret_string)
+    return {"changed": True, "signing_key": result_of(key_pair_id, name, pem, False)}
+
+
+def main():
+    argument_spec = dict(
+        secret_id=dict(type="str", required=True),
+        public_key_name_prefix=dict(type="str"),
+        public_key_comment=dict(type="str", default="Signs CloudFront cookies; private half in Secrets Manager"),
+        private_key_pem=dict(type="str", no_log=True),
+        key_group_name=dict(type="str"),
+    )
+    module = StorytimeAWSModule(
+        argument_spec=argument_spec,
+        required_by={"private_key_pem": ["key_group_name"]},
+        supports_check_mode=True,
+    )
+    if not public_keys.HAS_CRYPTOGRAPHY:  # pragma: no cover
+        module.fail_json(msg="The Python library 'cryptography' is required on the host running this module.")
+    params = module.params
+    if params["private_key_pem"] is None and not params["public_key_name_prefix"]:
+        module.fail_json(msg="public_key_name_prefix is required to generate a key pair (no private_key_pem given).")
+    if params["private_key_pem"] is not None:
+        try:
+            load_private_key(params["private_key_pem"])
+        except ValueError as e:
+            module.fail_json(msg=f"private_key_pem {e}; the secret was not changed.")
+    client = cf.cloudfront_client(module)
+    try:
+        secret = Secret(module, params["secret_id"])
+        metadata = secret.describe()
+        if metadata is None:
+            if module.check_mode and params["private_key_pem"] is None:
+                # A check run on a fresh account: the secrets role would have created the secret first.
+                module.exit_json(changed=True, signing_key=result_of(None, None, None, True), secret_arn=None)
+            raise cf.CloudFrontError(f"Secret {params['secret_id']} does not exist; create it first (secrets role).")
+        if params["private_key_pem"] is None:
+            result = generate(module, client, secret)
+        else:
+            result = inject(module, client, secret, metadata)
+    except cf.CloudFrontError as e:
+        cf.fail(module, e)
+    result["secret_arn"] = metadata["ARN"]
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

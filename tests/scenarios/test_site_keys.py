@@ -1,0 +1,152 @@
+"""The signing key pair: generated in memory for local/dev, injected for prod; never printed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible_collections.storytime.video_infra.plugins.module_utils.public_keys import fingerprint
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+pytestmark = pytest.mark.scenario
+
+SECRET = "storytime/{env}/cloudfront_private_key"
+
+
+def private_pem(key) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+def public_pem(key) -> str:
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def new_key(bits=2048):
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def prod_inventory(playbook, public_keys):
+    """inventories/prod, pointed at the local AWS (as a prod-like account), with these public keys."""
+    return playbook.inventory(
+        "prod",
+        {
+            "storytime_aws_endpoint_url": playbook.server.endpoint_url,
+            "storytime_aws_access_key": "local-aws-access-key",
+            "storytime_aws_secret_key": "local-aws-secret-key",
+            "cloudfront_hls_public_keys": public_keys,
+        },
+    )
+
+
+def test_local_key_pair_is_generated_stored_and_never_printed(playbook, aws):
+    run = playbook.run(verbosity=3, json_output=False)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "PRIVATE KEY" not in run.stdout + run.stderr
+
+    secret = json.loads(
+        aws.client("secretsmanager").get_secret_value(SecretId=SECRET.format(env="local"))["SecretString"]
+    )
+    assert set(secret) == {"key_pair_id", "private_key_pem"}
+    key = serialization.load_pem_private_key(secret["private_key_pem"].encode(), password=None)
+    assert key.key_size == 2048
+    cloudfront = aws.client("cloudfront")
+    registered = cloudfront.get_public_key(Id=secret["key_pair_id"])["PublicKey"]["PublicKeyConfig"]
+    assert fingerprint(registered["EncodedKey"]) == fingerprint(public_pem(key))
+    (group,) = cloudfront.list_key_groups()["KeyGroupList"]["Items"]
+    assert group["KeyGroup"]["KeyGroupConfig"]["Items"] == [secret["key_pair_id"]]
+
+    again = playbook.run()
+    assert again.stats()["changed"] == 0
+    assert again.writes == []
+    versions = aws.client("secretsmanager").list_secret_version_ids(SecretId=SECRET.format(env="local"))["Versions"]
+    assert len(versions) == 1
+
+
+def test_prod_like_run_creates_the_secret_without_a_value(playbook, aws):
+    key = new_key()
+    run = playbook.run(inventory=prod_inventory(playbook, [public_pem(key)]))
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+    operations = [op for _svc, op in run.calls]
+    assert "CreateSecret" in operations
+    assert "PutSecretValue" not in operations
+    assert "GetSecretValue" not in operations
+    described = aws.client("secretsmanager").describe_secret(SecretId=SECRET.format(env="prod"))
+    assert not described.get("VersionIdsToStages")
+
+
+def inject(playbook, inventory, pem_text, tmp_path):
+    key_file = tmp_path / "key.pem"
+    key_file.write_text(pem_text)
+    key_file.chmod(0o600)
+    return playbook.run(
+        playbook="playbooks/inject_private_key.yml",
+        inventory=inventory,
+        extra_vars={"inject_private_key_file": str(key_file)},
+        verbosity=3,
+        json_output=False,
+    )
+
+
+def test_inject_stores_the_pair_for_a_key_of_the_key_group(playbook, aws, tmp_path):
+    key = new_key()
+    inventory = prod_inventory(playbook, [public_pem(key)])
+    assert playbook.run(inventory=inventory).rc == 0
+
+    run = inject(playbook, inventory, private_pem(key), tmp_path)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "PRIVATE KEY" not in run.stdout + run.stderr
+    assert "GetSecretValue" not in [op for _svc, op in run.calls]
+
+    secret = json.loads(
+        aws.client("secretsmanager").get_secret_value(SecretId=SECRET.format(env="prod"))["SecretString"]
+    )
+    registered = aws.client("cloudfront").get_public_key(Id=secret["key_pair_id"])["PublicKey"]["PublicKeyConfig"]
+    assert fingerprint(registered["EncodedKey"]) == fingerprint(public_pem(key))
+    assert secret["key_pair_id"] in run.stdout  # the playbook tells which key ID Rails must use
+
+    again = inject(playbook, inventory, private_pem(key), tmp_path)
+    assert again.rc == 0
+    assert [op for _svc, op in again.calls if op == "PutSecretValue"] == []
+
+
+@pytest.mark.parametrize(
+    "make_pem, message",
+    [
+        (
+            lambda: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n",
+            "is not a PEM-encoded private key",
+        ),
+        (lambda: private_pem(new_key(1024)), "is an RSA 1024-bit key; at least 2048 bits are required"),
+        (lambda: private_pem(new_key()), "is not a key of key group storytime-prod-hls-signers"),
+    ],
+    ids=["malformed", "1024-bit", "not-in-key-group"],
+)
+def test_inject_refuses_bad_keys_and_leaves_the_secret_unchanged(playbook, aws, tmp_path, make_pem, message):
+    inventory = prod_inventory(playbook, [public_pem(new_key())])
+    assert playbook.run(inventory=inventory).rc == 0
+
+    run = inject(playbook, inventory, make_pem(), tmp_path)
+
+    assert run.rc != 0
+    assert message in run.stdout
+    assert "PRIVATE KEY-----\n" not in run.stdout + run.stderr
+    assert "PutSecretValue" not in [op for _svc, op in run.calls]
+    described = aws.client("secretsmanager").describe_secret(SecretId=SECRET.format(env="prod"))
+    assert not described.get("VersionIdsToStages")
+
+
+def test_generating_a_key_in_prod_is_refused(playbook, aws):
+    inventory = prod_inventory(playbook, [public_pem(new_key())])
+    run = playbook.run(inventory=inventory, extra_vars={"cloudfront_hls_generate_signing_key": True})
+
+    assert run.rc != 0
+    assert run.calls == []
+    assert "cloudfront_hls_generate_signing_key must be false in prod" in " ".join(run.failure_messages())

@@ -1,0 +1,46 @@
+"""The outputs for Rails: files always, SSM parameters when asked."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.scenario
+
+SPEC_OUTPUTS = {
+    "master_uploads_bucket_name",
+    "hls_outputs_bucket_name",
+    "cloudfront_distribution_id",
+    "cloudfront_domain_name",
+    "cloudfront_key_group_id",
+    "cloudfront_public_key_id",
+    "cloudfront_private_key_secret_arn",
+    "cloudfront_private_key_secret_name",
+    "aws_region",
+}
+
+
+def test_outputs_as_files_and_ssm_parameters(playbook, aws, tmp_path):
+    run = playbook.run(extra_vars={"outputs_ssm_enabled": True})
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+    outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
+    assert SPEC_OUTPUTS <= set(outputs)
+    dotenv = dict(
+        line.split("=", 1) for line in (tmp_path / "outputs" / "local.env").read_text().splitlines() if "=" in line
+    )
+    assert dotenv["STORYTIME_CLOUDFRONT_PRIVATE_KEY_SECRET_NAME"] == "storytime/local/cloudfront_private_key"
+    assert dotenv["AWS_REGION"] == "eu-west-1"
+
+    ssm = aws.client("ssm")
+    pages = ssm.get_paginator("get_parameters_by_path").paginate(Path="/storytime/local", Recursive=True)
+    parameters = [p for page in pages for p in page["Parameters"]]
+    by_name = {p["Name"].rsplit("/", 1)[-1]: p for p in parameters}
+    assert set(by_name) == set(outputs)
+    assert by_name["cloudfront_distribution_id"]["Value"] == outputs["cloudfront_distribution_id"]
+    assert {p["Type"] for p in parameters} == {"String"}
+
+    again = playbook.run(extra_vars={"outputs_ssm_enabled": True})
+    assert again.stats()["changed"] == 0
+    assert again.writes == []

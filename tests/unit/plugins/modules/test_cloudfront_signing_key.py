@@ -1,0 +1,244 @@
+"""cloudfront_signing_key: generate and inject modes against stubbed Secrets Manager and CloudFront clients."""
+
+import json
+
+import pytest
+from ansible_collections.storytime.video_infra.plugins.module_utils import public_keys
+from ansible_collections.storytime.video_infra.plugins.modules import cloudfront_signing_key as mod
+from botocore.stub import ANY
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+SECRET = "storytime/unit/cloudfront_private_key"
+SECRET_ARN = f"arn:aws:secretsmanager:eu-west-1:123456789012:secret:{SECRET}-AbCdEf"
+GROUP = "storytime-unit-hls-signers"
+
+
+@pytest.fixture(scope="module")
+def key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def pems(key):
+    return mod.private_pem(key), mod.public_pem(key)
+
+
+def describe(stub, stages=None):
+    stub.add_response(
+        "describe_secret", {"ARN": SECRET_ARN, "Name": SECRET, "VersionIdsToStages": stages or {}}, {"SecretId": SECRET}
+    )
+
+
+def public_key(key_id, pem, name="storytime-unit-key"):
+    return {
+        "PublicKey": {
+            "Id": key_id,
+            "CreatedTime": "2026-11-24T00:00:00Z",
+            "PublicKeyConfig": {"CallerReference": "r", "Name": name, "EncodedKey": pem},
+        },
+        "ETag": "E1",
+    }
+
+
+def no_private_key_in(result):
+    text = json.dumps(result.result)
+    return "PRIVATE KEY" not in text
+
+
+def test_generates_registers_and_stores_when_the_secret_is_empty(runner):
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    describe(sm)
+    sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
+    cloudfront.add_response("create_public_key", public_key("KNEW", "x"), {"PublicKeyConfig": ANY})
+    sm.add_response(
+        "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
+    )
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    key = result.result["signing_key"]
+    assert key["generated"] is True and key["key_pair_id"] == "KNEW"
+    assert key["public_key_name"] == f"storytime-unit-{key['fingerprint_sha256'][:16]}"
+    public_keys.load_public_key(key["public_key_pem"])  # a valid RSA 2048 public key
+    assert no_private_key_in(result)
+
+
+def test_existing_pair_that_is_registered_changes_nothing(runner, key):
+    private, public = pems(key)
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    describe(sm)
+    sm.add_response(
+        "get_secret_value",
+        {"SecretString": json.dumps({"key_pair_id": "KOLD", "private_key_pem": private})},
+        {"SecretId": SECRET},
+    )
+    cloudfront.add_response("get_public_key", public_key("KOLD", public), {"Id": "KOLD"})
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+    assert result.result["signing_key"]["key_pair_id"] == "KOLD"
+    assert no_private_key_in(result)
+
+
+def test_public_half_deleted_out_of_band_is_registered_again(runner, key):
+    private, _public = pems(key)
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    describe(sm)
+    sm.add_response(
+        "get_secret_value", {"SecretString": json.dumps({"key_pair_id": "KGONE", "private_key_pem": private})}
+    )
+    cloudfront.add_client_error("get_public_key", "NoSuchPublicKey", http_status_code=404)
+    cloudfront.add_response("create_public_key", public_key("KBACK", "x"), {"PublicKeyConfig": ANY})
+    sm.add_response(
+        "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
+    )
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
+
+    assert not result.failed, result.result
+    assert result.result["signing_key"]["key_pair_id"] == "KBACK"
+    assert result.result["signing_key"]["generated"] is False
+
+
+def test_generate_in_check_mode_writes_nothing(runner):
+    sm = runner.stub("secretsmanager")
+    describe(sm)
+    sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "p", "_ansible_check_mode": True})
+
+    assert result.result["changed"] is True
+    assert result.result["signing_key"]["key_pair_id"] is None
+
+
+def test_missing_secret_in_check_mode_predicts_generation(runner):
+    sm = runner.stub("secretsmanager")
+    sm.add_client_error("describe_secret", "ResourceNotFoundException", http_status_code=400)
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "p", "_ansible_check_mode": True})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["signing_key"]["generated"] is True
+
+
+def test_missing_secret_is_explained(runner):
+    sm = runner.stub("secretsmanager")
+    sm.add_client_error("describe_secret", "ResourceNotFoundException", http_status_code=400)
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "p"})
+
+    assert result.failed
+    assert "does not exist; create it first" in result.result["msg"]
+
+
+def key_group_listing(stub, items):
+    stub.add_response(
+        "list_key_groups",
+        {
+            "KeyGroupList": {
+                "MaxItems": 100,
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "KeyGroup": {
+                            "Id": "KG1",
+                            "LastModifiedTime": "2026-11-24T00:00:00Z",
+                            "KeyGroupConfig": {"Name": GROUP, "Items": items},
+                        }
+                    }
+                ],
+            }
+        },
+    )
+
+
+def test_inject_writes_the_pair_without_reading_the_secret(runner, key):
+    private, public = pems(key)
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    describe(sm)
+    key_group_listing(cloudfront, ["KOTHER", "KMINE"])
+    cloudfront.add_response(
+        "get_public_key", public_key("KOTHER", mod.public_pem(rsa.generate_private_key(65537, 2048)))
+    )
+    cloudfront.add_response("get_public_key", public_key("KMINE", public))
+    expected = mod.secret_string_of("KMINE", key)
+    sm.add_response(
+        "put_secret_value",
+        {"ARN": SECRET_ARN},
+        {"SecretId": SECRET, "SecretString": expected, "ClientRequestToken": mod.version_id(expected)},
+    )
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "private_key_pem": private, "key_group_name": GROUP})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["signing_key"]["key_pair_id"] == "KMINE"
+    assert no_private_key_in(result)
+
+
+def test_inject_of_the_current_pair_is_a_no_op(runner, key):
+    private, public = pems(key)
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    current = mod.version_id(mod.secret_string_of("KMINE", key))
+    describe(sm, {current: ["AWSCURRENT"]})
+    key_group_listing(cloudfront, ["KMINE"])
+    cloudfront.add_response("get_public_key", public_key("KMINE", public))
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "private_key_pem": private, "key_group_name": GROUP})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+
+
+def test_inject_of_a_key_outside_the_key_group_fails_and_writes_nothing(runner, key):
+    private, _public = pems(key)
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    describe(sm)
+    other = mod.public_pem(rsa.generate_private_key(65537, 2048))
+    key_group_listing(cloudfront, ["KOTHER"])
+    cloudfront.add_response("get_public_key", public_key("KOTHER", other))
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "private_key_pem": private, "key_group_name": GROUP})
+
+    assert result.failed
+    assert "is not a key of key group" in result.result["msg"]
+    assert "the secret was not changed" in result.result["msg"]
+    assert no_private_key_in(result)
+
+
+@pytest.mark.parametrize(
+    "pem, message",
+    [
+        ("-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n", "is not a PEM-encoded private key"),
+        ("garbage", "is not a PEM-encoded private key"),
+        ("SMALL", "is an RSA 1024-bit key; at least 2048 bits are required"),
+    ],
+)
+def test_bad_private_key_fails_before_any_call(runner, pem, message):
+    if pem == "SMALL":
+        pem = mod.private_pem(rsa.generate_private_key(65537, 1024))
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "private_key_pem": pem, "key_group_name": GROUP})
+
+    assert result.failed
+    assert message in result.result["msg"]
+    assert runner.client_requests == []
+    assert no_private_key_in(result)
+
+
+def test_encrypted_private_key_is_refused(runner, key):
+    encrypted = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"passphrase"),
+    ).decode()
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "private_key_pem": encrypted, "key_group_name": GROUP})
+
+    assert result.failed
+    assert "is encrypted" in result.result["msg"]
