@@ -17,6 +17,7 @@ SPEC_OUTPUTS = {
     "cloudfront_public_key_id",
     "cloudfront_private_key_secret_arn",
     "cloudfront_private_key_secret_name",
+    "mediaconvert_role_arn",
     "aws_region",
 }
 

@@ -35,6 +35,8 @@ class ModuleRunner:
         self.clients = {}
         self.stubbers = {}
         self.client_requests = []
+        self.warnings = []
+        monkeypatch.setattr(basic.AnsibleModule, "warn", lambda _module, message: self.warnings.append(message))
         monkeypatch.setattr(basic.AnsibleModule, "exit_json", self._exit)
         monkeypatch.setattr(basic.AnsibleModule, "fail_json", self._fail)
         monkeypatch.setattr(AnsibleAWSModule, "client", lambda _module, *a, **kw: self._client(*a, **kw))
@@ -75,6 +77,7 @@ class ModuleRunner:
         with patch_module_args(args), pytest.raises(ModuleExit) as exc_info:
             main()
         outcome = exc_info.value
+        outcome.warnings = list(self.warnings)
         for service, stubber in self.stubbers.items():
             pending = [item["operation_name"] for item in stubber._queue]  # pylint: disable=protected-access
             assert not pending, f"{service} calls expected but not made: {pending}; module returned {outcome.result}"

@@ -9,7 +9,6 @@ import datetime
 import json
 
 import pytest
-from ansible.module_utils.common import warnings
 from ansible_collections.storytime.video_infra.plugins.modules import secretsmanager_secret as mod
 from botocore.stub import ANY
 
@@ -112,7 +111,7 @@ def assert_secret_hidden(result):
     serialised = json.dumps(result.result, default=str)
     for fragment in SECRET_FRAGMENTS:
         assert fragment not in serialised
-    for warning in warnings.get_warning_messages():
+    for warning in result.warnings:
         assert not any(fragment in warning for fragment in SECRET_FRAGMENTS)
 
 
@@ -600,4 +599,4 @@ def test_name_that_looks_like_an_arn_suffix_is_warned_about(runner, sm):
     result = runner.run(mod.main, {"name": name})
 
     assert not result.failed, result.result
-    assert any("hyphen followed by six characters" in w for w in warnings.get_warning_messages())
+    assert any("hyphen followed by six characters" in w for w in runner.warnings)
