@@ -9,7 +9,8 @@ module: cloudfront_signing_key
 version_added: 0.1.0
 short_description: Keep a CloudFront signing key pair in a Secrets Manager secret
 description:
-  - Keeps the key pair that signs CloudFront cookies in a Secrets Manager secret as JSON
+  - >-
+    Keeps the key pair that signs CloudFront cookies in a Secrets Manager secret as JSON
     C({"key_pair_id": "<CloudFront public key ID>", "private_key_pem": "<PKCS#8 PEM>"}), so that an application
     always reads a private key together with the ID of its public half.
   - B(Generate) (no O(private_key_pem)), for environments whose secret the collection may manage. When the secret
@@ -19,7 +20,7 @@ description:
     nothing changes; if that public key was deleted, it is registered again and the secret updated.
   - B(Inject) (O(private_key_pem) given), for environments where the value comes from outside. The key must be RSA
     with at least 2048 bits and its public half must be one of the public keys of the key group O(key_group_name);
-    the pair is then written to the secret. The secret's current value is never read in this mode: each value is
+    the pair is then written to the secret. The secret's current value is never read in this mode; each value is
     written as a version whose ID is derived from the value, so writing the same pair again is recognised from the
     secret's metadata alone.
   - The private key never leaves the module process, is never written to disk and never appears in the result.

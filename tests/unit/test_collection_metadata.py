@@ -21,3 +21,20 @@ def test_every_module_is_in_the_aws_action_group():
     assert modules == listed
     extends = next(entry for entry in group if isinstance(entry, dict))["metadata"]["extend_group"]
     assert extends == ["amazon.aws.aws", "community.aws.aws"]
+
+
+def test_plugin_documentation_is_valid_yaml():
+    """DOCUMENTATION, EXAMPLES and RETURN of every Python plugin parse (ansible-doc needs them to)."""
+    import ast  # noqa: PLC0415
+
+    for path in sorted((ROOT / "plugins").glob("*/*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in (
+                "DOCUMENTATION",
+                "EXAMPLES",
+                "RETURN",
+            ):
+                try:
+                    yaml.safe_load(node.value.value)
+                except yaml.YAMLError as e:  # pragma: no cover - the assertion message is the point
+                    raise AssertionError(f"{path.relative_to(ROOT)} {node.targets[0].id}: {e}") from e
