@@ -20,6 +20,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
 MISSING_CODES = [
     "NoSuchOriginAccessControl",
@@ -33,13 +36,8 @@ MISSING_CODES = [
 ETAG_ATTEMPTS = 3
 
 
-class CloudFrontError(Exception):
+class CloudFrontError(StorytimeError):
     """A failed CloudFront call (``exception`` set) or a refused request (``exception`` None)."""
-
-    def __init__(self, message, exception=None):
-        super().__init__(message)
-        self.message = message
-        self.exception = exception
 
 
 def cloudfront_client(module):
@@ -47,11 +45,7 @@ def cloudfront_client(module):
     return module.client("cloudfront", retry_decorator=AWSRetry.jittered_backoff())
 
 
-def fail(module, error):
-    """Report a CloudFrontError the house way (with the AWS error details when there is one)."""
-    if error.exception is not None:
-        module.fail_json_aws(error.exception, msg=error.message)
-    module.fail_json(msg=error.message)
+fail = fail_with
 
 
 def call(description, func, **kwargs):
@@ -181,13 +175,7 @@ def present_result(key, changed, before, after):
 
 def run_module(module, ensure_present, ensure_absent):
     """Run ``ensure_present(module, client)`` or ``ensure_absent(module, client)`` by ``state`` and exit."""
-    client = cloudfront_client(module)
-    try:
-        handler = ensure_present if module.params["state"] == "present" else ensure_absent
-        result = handler(module, client)
-    except CloudFrontError as e:
-        fail(module, e)
-    module.exit_json(**result)
+    run_by_state(module, ensure_present, ensure_absent, cloudfront_client(module))
 
 
 # ---------------------------------------------------------------------------------------------

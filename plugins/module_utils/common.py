@@ -20,3 +20,33 @@ class StorytimeAWSModule(AnsibleAWSModule):
             collection_name=STORYTIME_COLLECTION_NAME,
             collection_version=STORYTIME_COLLECTION_VERSION,
         )
+
+
+class StorytimeError(Exception):
+    """A failed AWS call (``exception`` set) or a refused request (``exception`` None).
+
+    ``message`` is written by the module (never an AWS payload), so it can name options but never holds a secret.
+    """
+
+    def __init__(self, message, exception=None):
+        super().__init__(message)
+        self.message = message
+        self.exception = exception
+
+
+def fail_with(module, error):
+    """Report a StorytimeError the house way: with the AWS error details when there is one."""
+    if error.exception is not None:
+        module.fail_json_aws(error.exception, msg=error.message)
+    module.fail_json(msg=error.message)
+
+
+def run_by_state(module, ensure_present, ensure_absent, *args):
+    """Call ``ensure_present(module, *args)`` or ``ensure_absent(module, *args)`` by ``state`` and exit with its
+    result; a StorytimeError becomes the module's failure."""
+    try:
+        handler = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = handler(module, *args)
+    except StorytimeError as e:
+        fail_with(module, e)
+    module.exit_json(**result)

@@ -332,6 +332,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils import s3_config as cfg
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 from ansible_collections.storytime.video_infra.plugins.module_utils.s3_naming import bucket_name_problems
 
 # Settings in the order they are written: public access block before policy before ownership avoids
@@ -357,11 +359,8 @@ MISSING_CODES = [
 ]
 
 
-class BucketError(Exception):
-    def __init__(self, message, exception=None):
-        super().__init__(message)
-        self.message = message
-        self.exception = exception
+class BucketError(StorytimeError):
+    """A failed S3 call or a refused request."""
 
 
 def aws_call(description, func, missing=None, **kwargs):
@@ -828,17 +827,7 @@ def main():
     client = module.client(
         "s3", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=["OperationAborted", "NoSuchBucket"])
     )
-    region = module.region
-    try:
-        if module.params["state"] == "present":
-            result = ensure_present(module, client, region)
-        else:
-            result = ensure_absent(module, client, region)
-    except BucketError as e:
-        if e.exception is not None:
-            module.fail_json_aws(e.exception, msg=e.message)
-        module.fail_json(msg=e.message)
-    module.exit_json(**result)
+    run_by_state(module, ensure_present, ensure_absent, client, module.region)
 
 
 if __name__ == "__main__":

@@ -224,6 +224,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9/_+=.@-]+$")
 # Secrets Manager appends "-" and six random characters to the name in the ARN.
@@ -245,15 +247,8 @@ VALUE_CHANGED = "(changed)"
 VALUE_UNCHANGED = "(unchanged)"
 
 
-class SecretError(Exception):
-    """A failed Secrets Manager call (``exception`` set) or a refused request (``exception`` None).
-
-    The message is written by this module and never includes the secret value."""
-
-    def __init__(self, message, exception=None):
-        super().__init__(message)
-        self.message = message
-        self.exception = exception
+class SecretError(StorytimeError):
+    """A failed Secrets Manager call or a refused request; the message never includes the secret value."""
 
 
 def aws_call(description, func, **kwargs):
@@ -629,16 +624,7 @@ def main():
     client = module.client(
         "secretsmanager", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_CODES)
     )
-    try:
-        if module.params["state"] == "present":
-            result = ensure_present(module, client)
-        else:
-            result = ensure_absent(module, client)
-    except SecretError as e:
-        if e.exception is not None:
-            module.fail_json_aws(e.exception, msg=e.message)
-        module.fail_json(msg=e.message)
-    module.exit_json(**result)
+    run_by_state(module, ensure_present, ensure_absent, client)
 
 
 if __name__ == "__main__":
