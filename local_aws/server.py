@@ -59,6 +59,7 @@ from local_aws.cloudfront import CloudFrontExtension
 from local_aws.constants import HEALTH_PATH
 from local_aws.constants import INTERNAL_PREFIX
 from local_aws.constants import MOTO_RESET_PATH
+from local_aws.mediaconvert import MediaConvertExtension
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -113,7 +114,7 @@ class HealthExtension:
 
 def default_extensions() -> list[Extension]:
     """Return the extensions a server runs with, in the order they are consulted."""
-    return [HealthExtension(), CloudFrontExtension()]
+    return [HealthExtension(), CloudFrontExtension(), MediaConvertExtension()]
 
 
 class LocalAWSApp:

@@ -38,3 +38,9 @@ def test_plugin_documentation_is_valid_yaml():
                     yaml.safe_load(node.value.value)
                 except yaml.YAMLError as e:  # pragma: no cover - the assertion message is the point
                     raise AssertionError(f"{path.relative_to(ROOT)} {node.targets[0].id}: {e}") from e
+
+
+def test_test_file_names_are_unique():
+    """pytest imports test files by basename (no packages here): two with one name break collection."""
+    names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []

@@ -1,0 +1,940 @@
+"""AWS Elemental MediaConvert as the API reference documents it; moto 5.2.5 has no MediaConvert at all.
+
+What this emulates
+==================
+* Queues (``Create/Get/Update/Delete/ListQueues``), with the account's system queue ``Default``;
+  job templates (``Create/Get/Update/Delete/ListJobTemplates``); jobs (``CreateJob``, ``GetJob``,
+  ``ListJobs``, ``CancelJob``); ``TagResource``/``UntagResource``/``ListTagsForResource``;
+  ``DescribeEndpoints`` (deprecated, answers this server's URL).
+* Jobs really transcode: a worker thread takes a ``SUBMITTED`` job when its queue is ``ACTIVE``, moves it
+  to ``PROGRESSING`` and runs :func:`local_aws.mediaconvert_engine.transcode` (input from moto's S3,
+  ffmpeg, HLS output into moto's S3), then ``COMPLETE`` or ``ERROR`` (``ErrorCode``/``ErrorMessage``).
+* Job state changes (``PROGRESSING``, ``COMPLETE``, ``ERROR``, ``CANCELED``) are put on moto's default
+  EventBridge bus in-process, as ``aws.mediaconvert`` / ``MediaConvert Job State Change`` events with the
+  ``detail`` the MediaConvert User Guide documents, so rules deliver them to their targets (SQS, ...).
+* ``CreateJob`` checks the ``Role`` in moto's IAM: it must exist in the caller's account and its trust
+  policy must let ``mediaconvert.amazonaws.com`` call ``sts:AssumeRole``.
+
+How
+===
+:class:`MediaConvertExtension` claims the requests signed for ``mediaconvert`` (SigV4 credential scope)
+whose path is under ``/2017-08-29/``. :class:`local_aws.restjson.RestJsonService` routes, parses,
+validates and serializes them from botocore's service model. Every error code is one the model lists for
+the operation, sent with the model's HTTP status. State lives in a :class:`MediaConvertStore` per
+account and Region, emptied (workers stopped, ffmpeg killed) by :meth:`MediaConvertExtension.reset`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import random
+import re
+import string
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from local_aws import mediaconvert_engine as engine
+from local_aws.restjson import RestJsonService
+from local_aws.restjson import ServiceError
+from local_aws.restjson import bad_request
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "2017-08-29"
+API_PREFIX = f"/{API_VERSION}/"
+
+#: ``Credential=AKID/20240101/eu-west-1/mediaconvert/aws4_request``
+_MEDIACONVERT_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/mediaconvert/aws4_request")
+
+DEFAULT_QUEUE = "Default"
+EVENT_SOURCE = "aws.mediaconvert"
+EVENT_DETAIL_TYPE = "MediaConvert Job State Change"
+SERVICE_PRINCIPAL = "mediaconvert.amazonaws.com"
+#: "Retrieve a JSON array of up to twenty ..." (ListJobs, ListQueues, ListJobTemplates).
+MAX_PAGE = 20
+#: CreateJob: "If you reuse a client request token within one minute ... returns the original job".
+IDEMPOTENCY_WINDOW = 60.0
+#: How long :meth:`MediaConvertStore.reset` waits for a worker thread to notice it was canceled.
+WORKER_JOIN_TIMEOUT = 5.0
+
+_ROLE_ARN = re.compile(r"^arn:(?P<partition>aws[\w-]*):iam::(?P<account>\d{12}):role/(?P<name>.+)$")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def not_found(message: str) -> ServiceError:
+    """``NotFoundException`` (404)."""
+    return ServiceError("NotFoundException", message)
+
+
+def conflict(message: str) -> ServiceError:
+    """``ConflictException`` (409)."""
+    return ServiceError("ConflictException", message)
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition of a Region (moto's own mapping)."""
+    from moto.utilities.utils import get_partition  # noqa: PLC0415
+
+    return str(get_partition(region))
+
+
+# --------------------------------------------------------------------------------------------------
+# State
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Queue:
+    """A queue; ``Default`` is the account's ``SYSTEM`` queue."""
+
+    name: str
+    arn: str
+    created: datetime
+    updated: datetime
+    type: str = "CUSTOM"
+    description: str | None = None
+    status: str = "ACTIVE"
+    pricing_plan: str = "ON_DEMAND"
+    concurrent_jobs: int | None = None
+    reservation_plan: dict[str, Any] | None = None
+
+    def to_api(self, submitted: int, progressing: int) -> dict[str, Any]:
+        """The ``Queue`` shape."""
+        return {
+            "Arn": self.arn,
+            "CreatedAt": self.created,
+            "LastUpdated": self.updated,
+            "Name": self.name,
+            "Description": self.description,
+            "Type": self.type,
+            "Status": self.status,
+            "PricingPlan": self.pricing_plan,
+            "ConcurrentJobs": self.concurrent_jobs,
+            "ReservationPlan": self.reservation_plan,
+            "SubmittedJobsCount": submitted,
+            "ProgressingJobsCount": progressing,
+        }
+
+
+@dataclass
+class JobTemplate:
+    """A custom job template."""
+
+    name: str
+    arn: str
+    created: datetime
+    updated: datetime
+    settings: dict[str, Any]
+    queue_arn: str
+    description: str | None = None
+    category: str | None = None
+    priority: int = 0
+    status_update_interval: str = "SECONDS_60"
+    acceleration_settings: dict[str, Any] | None = None
+    hop_destinations: list[dict[str, Any]] | None = None
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``JobTemplate`` shape."""
+        return {
+            "Arn": self.arn,
+            "Name": self.name,
+            "CreatedAt": self.created,
+            "LastUpdated": self.updated,
+            "Description": self.description,
+            "Category": self.category,
+            "Queue": self.queue_arn,
+            "Priority": self.priority,
+            "StatusUpdateInterval": self.status_update_interval,
+            "AccelerationSettings": self.acceleration_settings or {"Mode": "DISABLED"},
+            "HopDestinations": self.hop_destinations,
+            "Settings": self.settings,
+            "Type": "CUSTOM",
+        }
+
+
+@dataclass(eq=False)
+class Job:
+    """A job and the runtime state of its worker (compared and hashed by identity)."""
+
+    id: str
+    arn: str
+    account_id: str
+    region: str
+    created: datetime
+    role: str
+    settings: dict[str, Any]
+    queue_arn: str
+    queue_name: str
+    user_metadata: dict[str, str]
+    request: dict[str, Any]  # the other CreateJob members, echoed back
+    template_arn: str | None = None
+    priority: int = 0
+    status: str = "SUBMITTED"
+    start_time: datetime | None = None
+    finish_time: datetime | None = None
+    current_phase: str | None = None
+    percent_complete: int | None = None
+    error_code: int | None = None
+    error_message: str | None = None
+    output_group_details: list[dict[str, Any]] | None = None
+    canceled: threading.Event = field(default_factory=threading.Event)
+    process: subprocess.Popen[str] | None = None
+    thread: threading.Thread | None = None
+
+    @property
+    def partition(self) -> str:
+        """ARN partition of the job's Region."""
+        return partition_of(self.region)
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``Job`` shape."""
+        timing: dict[str, Any] = {"SubmitTime": self.created}
+        if self.start_time:
+            timing["StartTime"] = self.start_time
+        if self.finish_time:
+            timing["FinishTime"] = self.finish_time
+        job = {
+            **self.request,
+            "Arn": self.arn,
+            "Id": self.id,
+            "CreatedAt": self.created,
+            "Role": self.role,
+            "Settings": self.settings,
+            "Queue": self.queue_arn,
+            "JobTemplate": self.template_arn,
+            "Priority": self.priority,
+            "Status": self.status,
+            "Timing": timing,
+            "UserMetadata": self.user_metadata,
+            "AccelerationStatus": self.request.get("AccelerationStatus", "NOT_APPLICABLE"),
+            "Messages": {"Info": [], "Warning": []},
+            "RetryCount": 0,
+        }
+        if self.status == "PROGRESSING":
+            job["CurrentPhase"] = self.current_phase
+            job["JobPercentComplete"] = self.percent_complete
+        if self.status == "ERROR":
+            job["ErrorCode"] = self.error_code
+            job["ErrorMessage"] = self.error_message
+        if self.output_group_details is not None:
+            job["OutputGroupDetails"] = self.output_group_details
+        return job
+
+
+@dataclass
+class AccountRegion:
+    """The MediaConvert resources of one account in one Region."""
+
+    account_id: str
+    region: str
+    queues: dict[str, Queue] = field(default_factory=dict)
+    templates: dict[str, JobTemplate] = field(default_factory=dict)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)
+    tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    def arn(self, kind: str, name: str) -> str:
+        """``arn:aws:mediaconvert:<region>:<account>:<kind>/<name>``."""
+        return f"arn:{partition_of(self.region)}:mediaconvert:{self.region}:{self.account_id}:{kind}/{name}"
+
+
+class MediaConvertStore:
+    """Every account/Region's resources, the job scheduler and its workers (one lock for all)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        """Empty store; ``workers`` jobs may transcode at once (see :func:`engine.default_worker_count`)."""
+        self.lock = threading.RLock()
+        self.workers = workers or engine.default_worker_count()
+        self._states: dict[tuple[str, str], AccountRegion] = {}
+        self._running: set[Job] = set()
+
+    def state(self, account_id: str, region: str) -> AccountRegion:
+        """The resources of an account in a Region (its ``Default`` queue exists from the first call)."""
+        with self.lock:
+            key = (account_id, region)
+            if key not in self._states:
+                state = AccountRegion(account_id, region)
+                now = _now()
+                state.queues[DEFAULT_QUEUE] = Queue(
+                    DEFAULT_QUEUE, state.arn("queues", DEFAULT_QUEUE), now, now, type="SYSTEM"
+                )
+                self._states[key] = state
+            return self._states[key]
+
+    def all_states(self) -> list[AccountRegion]:
+        """Every account/Region seen so far."""
+        with self.lock:
+            return list(self._states.values())
+
+    def reset(self) -> None:
+        """Cancel and join every worker (ffmpeg is killed), then forget everything."""
+        with self.lock:
+            jobs = [job for state in self._states.values() for job in state.jobs.values()]
+            for job in jobs:
+                job.canceled.set()
+                _kill(job.process)
+            self._states = {}
+            self._running = set()
+        for job in jobs:
+            if job.thread is not None and job.thread is not threading.current_thread():
+                job.thread.join(WORKER_JOIN_TIMEOUT)
+
+    # ------------------------------------------------------------------------------------------
+    # scheduling
+    # ------------------------------------------------------------------------------------------
+
+    def schedule(self) -> None:
+        """Start the next jobs: ACTIVE queues, queue ``ConcurrentJobs``, then priority and age."""
+        with self.lock:
+            while len(self._running) < self.workers:
+                job = self._next_job()
+                if job is None:
+                    return
+                job.status = "PROGRESSING"  # claimed; the worker announces it
+                job.start_time = _now()
+                job.current_phase = "PROBING"
+                job.percent_complete = 0
+                self._running.add(job)
+                job.thread = threading.Thread(
+                    target=self._work, args=(job,), name=f"mediaconvert-{job.id}", daemon=True
+                )
+                job.thread.start()
+
+    def _next_job(self) -> Job | None:
+        candidates: list[Job] = []
+        for state in self._states.values():
+            for job in state.jobs.values():
+                if job.status != "SUBMITTED":
+                    continue
+                queue = state.queues.get(job.queue_name)
+                if queue is None or queue.status != "ACTIVE":
+                    continue
+                if queue.concurrent_jobs is not None:
+                    busy = sum(1 for other in self._running if other.queue_arn == job.queue_arn)
+                    if busy >= queue.concurrent_jobs:
+                        continue
+                candidates.append(job)
+        if not candidates:
+            return None
+        return min(candidates, key=lambda job: (-job.priority, job.created, job.id))
+
+    def _work(self, job: Job) -> None:
+        if not job.canceled.is_set():
+            publish_event(job, "PROGRESSING")
+
+        def set_progress(phase: str, percent: int | None) -> None:
+            with self.lock:
+                job.current_phase = phase
+                job.percent_complete = percent
+
+        def set_process(process: subprocess.Popen[str] | None) -> None:
+            with self.lock:
+                job.process = process
+                if process is not None and job.canceled.is_set():
+                    _kill(process)
+
+        ctx = engine.JobContext(job.account_id, job.partition, job.canceled, set_progress, set_process)
+        outcome: str
+        extra: dict[str, Any] = {}
+        result: engine.TranscodeResult | None = None
+        try:
+            acceleration = (job.request.get("AccelerationSettings") or {}).get("Mode", "DISABLED")
+            if acceleration == "ENABLED":
+                raise engine.JobError(
+                    engine.ACCELERATION_ERROR,
+                    "Accelerated transcoding is not emulated by local_aws; use mode PREFERRED or DISABLED",
+                )
+            result = engine.transcode(job.settings, ctx)
+            outcome = "COMPLETE"
+            extra["outputGroupDetails"] = result.event_output_group_details
+        except engine.JobCanceled:
+            outcome = "CANCELED"
+        except engine.JobError as error:
+            outcome = "ERROR"
+            extra = {"errorCode": error.code, "errorMessage": error.message}
+        except Exception as exc:  # a bug here must not leave the job PROGRESSING forever
+            log.exception("MediaConvert job %s failed", job.id)
+            outcome = "ERROR"
+            extra = {"errorCode": engine.UNKNOWN_ERROR, "errorMessage": f"Unknown error: {exc}"}
+        with self.lock:
+            self._running.discard(job)
+            publish = not job.canceled.is_set()
+            if publish:
+                job.status = outcome
+                job.finish_time = _now()
+                job.current_phase = None
+                job.percent_complete = None
+                if result is not None:
+                    job.output_group_details = result.output_group_details
+                elif outcome == "ERROR":
+                    job.error_code = extra["errorCode"]
+                    job.error_message = extra["errorMessage"]
+        if publish:
+            publish_event(job, outcome, extra)
+        self.schedule()
+
+
+def _kill(process: subprocess.Popen[str] | None) -> None:
+    if process is not None and process.poll() is None:
+        process.kill()
+
+
+# --------------------------------------------------------------------------------------------------
+# EventBridge and IAM (moto's backends, in-process)
+# --------------------------------------------------------------------------------------------------
+
+
+def job_event_detail(job: Job, status: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``detail`` of a "MediaConvert Job State Change" event (MediaConvert User Guide, EventBridge)."""
+    return {
+        "timestamp": int(time.time() * 1000),
+        "accountId": job.account_id,
+        "queue": job.queue_arn,
+        "jobId": job.id,
+        "status": status,
+        "userMetadata": job.user_metadata,
+        **(extra or {}),
+    }
+
+
+def publish_event(job: Job, status: str, extra: dict[str, Any] | None = None) -> None:
+    """Put a job state change on moto's default event bus, which delivers it to matching rules' targets."""
+    from moto.events.models import events_backends  # noqa: PLC0415
+
+    entry = {
+        "Source": EVENT_SOURCE,
+        "DetailType": EVENT_DETAIL_TYPE,
+        "Detail": json.dumps(job_event_detail(job, status, extra)),
+        "Resources": [job.arn],
+    }
+    try:
+        events_backends[job.account_id][job.region].put_events([entry])
+    except Exception:  # a broken target must not break the job
+        log.exception("could not deliver the %s event of MediaConvert job %s", status, job.id)
+
+
+def _statements(document: Any) -> list[dict[str, Any]]:
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    return [s for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _names_service(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    if isinstance(principal, dict):
+        return any(p in (SERVICE_PRINCIPAL, "*") for p in _as_list(principal.get("Service", [])))
+    return False
+
+
+def _allows_assume_role(statement: dict[str, Any]) -> bool:
+    actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
+    return any(a in ("sts:assumerole", "sts:*", "*") for a in actions) and _names_service(statement.get("Principal"))
+
+
+def check_role(role: str, account_id: str) -> None:
+    """``BadRequestException`` unless ``role`` is a role of this account that MediaConvert may assume."""
+    from moto.iam.models import iam_backends  # noqa: PLC0415
+
+    match = _ROLE_ARN.match(role)
+    if match is None:
+        raise bad_request(f"/role: The role [{role}] is not a valid IAM role ARN")
+    if match["account"] != account_id:
+        raise bad_request(f"Unable to assume role [{role}]: the role must belong to account [{account_id}]")
+    try:
+        found = iam_backends[account_id][match["partition"]].get_role_by_arn(role)
+    except Exception as exc:
+        raise bad_request(
+            f"Unable to assume role [{role}]: the role does not exist. Check that the job has the right IAM role "
+            "specified."
+        ) from exc
+    try:
+        policy = json.loads(found.assume_role_policy_document or "{}")
+    except ValueError:
+        policy = {}
+    statements = _statements(policy)
+    denied = any(s.get("Effect") == "Deny" and _allows_assume_role(s) for s in statements)
+    allowed = any(s.get("Effect") == "Allow" and _allows_assume_role(s) for s in statements)
+    if denied or not allowed:
+        raise bad_request(
+            f"Unable to assume role [{role}]: the role's trust policy does not allow {SERVICE_PRINCIPAL} to call "
+            "sts:AssumeRole. Check that the role has MediaConvert as a trusted entity."
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Operations
+# --------------------------------------------------------------------------------------------------
+
+
+def _job_id() -> str:
+    """``1515368087458-qnoxtd``: creation time in milliseconds and six random characters."""
+    suffix = "".join(random.choices(string.ascii_lowercase + string.digits, k=6))
+    return f"{int(time.time() * 1000)}-{suffix}"
+
+
+def _page(items: list[Any], params: dict[str, Any]) -> tuple[list[Any], str | None]:
+    """Page a list with ``MaxResults`` (<= 20) and an opaque ``NextToken``."""
+    size = params.get("MaxResults") or MAX_PAGE
+    token = params.get("NextToken")
+    start = 0
+    if token:
+        try:
+            start = int(token, 16)
+        except ValueError as exc:
+            raise bad_request(f"Invalid nextToken [{token}]") from exc
+        if start < 0 or start > len(items):
+            raise bad_request(f"Invalid nextToken [{token}]")
+    end = start + size
+    return items[start:end], (f"{end:08x}" if end < len(items) else None)
+
+
+class MediaConvertAPI:
+    """One request's operations, against the store (``account_id``/``region`` from the signature)."""
+
+    def __init__(self, store: MediaConvertStore, account_id: str, region: str, endpoint: str) -> None:
+        """Bind to the caller's account and Region."""
+        self.store = store
+        self.state = store.state(account_id, region)
+        self.endpoint = endpoint
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _queue(self, name_or_arn: str) -> Queue:
+        name = name_or_arn.rsplit("queues/", 1)[-1] if name_or_arn.startswith("arn:") else name_or_arn
+        queue = self.state.queues.get(name)
+        if queue is None:
+            raise not_found(f"The specified queue was not found: queueArn={self.state.arn('queues', name)}")
+        return queue
+
+    def _template(self, name_or_arn: str) -> JobTemplate:
+        name = name_or_arn.rsplit("jobTemplates/", 1)[-1] if name_or_arn.startswith("arn:") else name_or_arn
+        template = self.state.templates.get(name)
+        if template is None:
+            raise not_found(
+                f"The specified job template was not found: jobTemplateArn={self.state.arn('jobTemplates', name)}"
+            )
+        return template
+
+    def _job(self, job_id: str) -> Job:
+        job = self.state.jobs.get(job_id)
+        if job is None:
+            raise not_found(f"The specified job was not found: jobId={job_id}")
+        return job
+
+    def _counts(self, queue: Queue) -> tuple[int, int]:
+        jobs = [job for job in self.state.jobs.values() if job.queue_arn == queue.arn]
+        return sum(j.status == "SUBMITTED" for j in jobs), sum(j.status == "PROGRESSING" for j in jobs)
+
+    def _queue_api(self, queue: Queue) -> dict[str, Any]:
+        return queue.to_api(*self._counts(queue))
+
+    def _resource_exists(self, arn: str) -> bool:
+        kind, _, name = arn.rpartition(":")[2].partition("/")
+        table = {"queues": self.state.queues, "jobTemplates": self.state.templates, "jobs": self.state.jobs}.get(kind)
+        prefix = f"arn:{partition_of(self.state.region)}:mediaconvert:{self.state.region}:{self.state.account_id}:"
+        return table is not None and arn.startswith(prefix) and name in table
+
+    @staticmethod
+    def _reservation(settings: dict[str, Any] | None, pricing_plan: str) -> tuple[dict[str, Any] | None, int | None]:
+        if pricing_plan != "RESERVED":
+            if settings:
+                raise bad_request("/reservationPlanSettings: Only reserved queues have a reservation plan")
+            return None, None
+        if not settings:
+            raise bad_request("/: Should have required property 'reservationPlanSettings' when pricingPlan is RESERVED")
+        now = _now()
+        plan = {
+            "Commitment": settings["Commitment"],
+            "RenewalType": settings["RenewalType"],
+            "ReservedSlots": settings["ReservedSlots"],
+            "PurchasedAt": now,
+            "ExpiresAt": now.replace(year=now.year + 1),
+            "Status": "ACTIVE",
+        }
+        return plan, settings["ReservedSlots"]
+
+    # -- queues -------------------------------------------------------------------------------
+
+    def create_queue(self, p: dict[str, Any]) -> dict[str, Any]:
+        """CreateQueue."""
+        name = p["Name"]
+        if name in self.state.queues:
+            raise conflict(f"A queue with the name [{name}] already exists")
+        pricing_plan = p.get("PricingPlan", "ON_DEMAND")
+        plan, slots = self._reservation(p.get("ReservationPlanSettings"), pricing_plan)
+        now = _now()
+        queue = Queue(
+            name,
+            self.state.arn("queues", name),
+            now,
+            now,
+            description=p.get("Description"),
+            status=p.get("Status", "ACTIVE"),
+            pricing_plan=pricing_plan,
+            concurrent_jobs=slots if slots is not None else p.get("ConcurrentJobs"),
+            reservation_plan=plan,
+        )
+        self.state.queues[name] = queue
+        if p.get("Tags"):
+            self.state.tags[queue.arn] = dict(p["Tags"])
+        return {"Queue": self._queue_api(queue)}
+
+    def get_queue(self, p: dict[str, Any]) -> dict[str, Any]:
+        """GetQueue."""
+        return {"Queue": self._queue_api(self._queue(p["Name"]))}
+
+    def update_queue(self, p: dict[str, Any]) -> dict[str, Any]:
+        """UpdateQueue (the Default queue may be paused and resumed, nothing else)."""
+        queue = self._queue(p["Name"])
+        if queue.type == "SYSTEM" and any(k in p for k in ("Description", "ReservationPlanSettings")):
+            raise bad_request("You can't modify the description or pricing of the system queue [Default]")
+        if "ReservationPlanSettings" in p:
+            if queue.pricing_plan != "RESERVED":
+                raise bad_request("/reservationPlanSettings: Only reserved queues have a reservation plan")
+            queue.reservation_plan, queue.concurrent_jobs = self._reservation(p["ReservationPlanSettings"], "RESERVED")
+        if "Description" in p:
+            queue.description = p["Description"]
+        if "Status" in p:
+            queue.status = p["Status"]
+        if "ConcurrentJobs" in p:
+            queue.concurrent_jobs = p["ConcurrentJobs"]
+        queue.updated = _now()
+        self.store.schedule()  # a resumed queue (or more concurrent jobs) may start waiting jobs
+        return {"Queue": self._queue_api(queue)}
+
+    def delete_queue(self, p: dict[str, Any]) -> dict[str, Any]:
+        """DeleteQueue: not the Default queue, not with unprocessed jobs, not with an active reservation."""
+        queue = self._queue(p["Name"])
+        if queue.type == "SYSTEM":
+            raise bad_request(f"You can't delete the system queue [{queue.name}]")
+        submitted, progressing = self._counts(queue)
+        if submitted or progressing:
+            raise conflict(f"You can't delete queue [{queue.name}] while it contains unprocessed jobs")
+        if queue.reservation_plan and queue.reservation_plan.get("Status") == "ACTIVE":
+            raise conflict(f"You can't delete reserved queue [{queue.name}] while its pricing plan is active")
+        del self.state.queues[queue.name]
+        self.state.tags.pop(queue.arn, None)
+        return {}
+
+    def list_queues(self, p: dict[str, Any]) -> dict[str, Any]:
+        """ListQueues (by creation date unless ``ListBy`` NAME; ascending unless ``Order`` DESCENDING)."""
+        queues = list(self.state.queues.values())
+        if p.get("ListBy") == "NAME":
+            queues.sort(key=lambda q: q.name)
+        else:
+            queues.sort(key=lambda q: (q.created, q.name))
+        if p.get("Order") == "DESCENDING":
+            queues.reverse()
+        page, token = _page(queues, p)
+        return {"Queues": [self._queue_api(q) for q in page], "NextToken": token}
+
+    # -- job templates ------------------------------------------------------------------------
+
+    def create_job_template(self, p: dict[str, Any]) -> dict[str, Any]:
+        """CreateJobTemplate."""
+        name = p["Name"]
+        if name in self.state.templates:
+            raise conflict(f"A job template with the name [{name}] already exists")
+        queue = self._queue(p.get("Queue") or DEFAULT_QUEUE)
+        now = _now()
+        template = JobTemplate(
+            name,
+            self.state.arn("jobTemplates", name),
+            now,
+            now,
+            settings=p["Settings"],
+            queue_arn=queue.arn,
+            description=p.get("Description"),
+            category=p.get("Category"),
+            priority=p.get("Priority", 0),
+            status_update_interval=p.get("StatusUpdateInterval", "SECONDS_60"),
+            acceleration_settings=p.get("AccelerationSettings"),
+            hop_destinations=p.get("HopDestinations"),
+        )
+        self.state.templates[name] = template
+        if p.get("Tags"):
+            self.state.tags[template.arn] = dict(p["Tags"])
+        return {"JobTemplate": template.to_api()}
+
+    def get_job_template(self, p: dict[str, Any]) -> dict[str, Any]:
+        """GetJobTemplate."""
+        return {"JobTemplate": self._template(p["Name"]).to_api()}
+
+    def update_job_template(self, p: dict[str, Any]) -> dict[str, Any]:
+        """UpdateJobTemplate: the members given replace the template's."""
+        template = self._template(p["Name"])
+        if "Queue" in p:
+            template.queue_arn = self._queue(p["Queue"]).arn
+        for member, attribute in (
+            ("Settings", "settings"),
+            ("Description", "description"),
+            ("Category", "category"),
+            ("Priority", "priority"),
+            ("StatusUpdateInterval", "status_update_interval"),
+            ("AccelerationSettings", "acceleration_settings"),
+            ("HopDestinations", "hop_destinations"),
+        ):
+            if member in p:
+                setattr(template, attribute, p[member])
+        template.updated = _now()
+        return {"JobTemplate": template.to_api()}
+
+    def delete_job_template(self, p: dict[str, Any]) -> dict[str, Any]:
+        """DeleteJobTemplate."""
+        template = self._template(p["Name"])
+        del self.state.templates[template.name]
+        self.state.tags.pop(template.arn, None)
+        return {}
+
+    def list_job_templates(self, p: dict[str, Any]) -> dict[str, Any]:
+        """ListJobTemplates (by name unless ``ListBy`` CREATION_DATE; ``SYSTEM`` lists none: not emulated)."""
+        templates = [t for t in self.state.templates.values() if not p.get("Category") or t.category == p["Category"]]
+        if p.get("ListBy") == "SYSTEM":
+            templates = []
+        elif p.get("ListBy") == "CREATION_DATE":
+            templates.sort(key=lambda t: (t.created, t.name))
+        else:
+            templates.sort(key=lambda t: t.name)
+        if p.get("Order") == "DESCENDING":
+            templates.reverse()
+        page, token = _page(templates, p)
+        return {"JobTemplates": [t.to_api() for t in page], "NextToken": token}
+
+    # -- jobs -----------------------------------------------------------------------------------
+
+    def create_job(self, p: dict[str, Any]) -> dict[str, Any]:
+        """CreateJob: role checked in IAM, template merged, settings validated, job queued."""
+        token = p.get("ClientRequestToken")
+        if token:
+            seen = self.state.tokens.get(token)
+            if seen and time.monotonic() - seen[1] < IDEMPOTENCY_WINDOW and seen[0] in self.state.jobs:
+                return {"Job": self.state.jobs[seen[0]].to_api()}
+        check_role(p["Role"], self.state.account_id)
+        template = self._template(p["JobTemplate"]) if p.get("JobTemplate") else None
+        queue = self._queue(p.get("Queue") or (template.queue_arn if template else DEFAULT_QUEUE))
+        settings = merge_settings(template.settings if template else {}, p.get("Settings") or {})
+        engine.validate_job_settings(settings)
+        acceleration = p.get("AccelerationSettings") or (template.acceleration_settings if template else None)
+        echoed = {
+            key: p[key]
+            for key in ("BillingTagsSource", "ClientRequestToken", "HopDestinations", "SimulateReservedQueue")
+            if key in p
+        }
+        echoed.setdefault("BillingTagsSource", "JOB")
+        echoed["StatusUpdateInterval"] = p.get(
+            "StatusUpdateInterval", template.status_update_interval if template else "SECONDS_60"
+        )
+        if p.get("JobEngineVersion"):
+            echoed["JobEngineVersionRequested"] = p["JobEngineVersion"]
+        if acceleration:
+            echoed["AccelerationSettings"] = acceleration
+            echoed["AccelerationStatus"] = "NOT_APPLICABLE" if acceleration["Mode"] == "DISABLED" else "NOT_ACCELERATED"
+        job_id = _job_id()
+        job = Job(
+            id=job_id,
+            arn=self.state.arn("jobs", job_id),
+            account_id=self.state.account_id,
+            region=self.state.region,
+            created=_now(),
+            role=p["Role"],
+            settings=settings,
+            queue_arn=queue.arn,
+            queue_name=queue.name,
+            user_metadata=dict(p.get("UserMetadata") or {}),
+            request=echoed,
+            template_arn=template.arn if template else None,
+            priority=p.get("Priority", template.priority if template else 0),
+        )
+        self.state.jobs[job_id] = job
+        if p.get("Tags"):
+            self.state.tags[job.arn] = dict(p["Tags"])
+        if token:
+            self.state.tokens[token] = (job_id, time.monotonic())
+        answer = {"Job": job.to_api()}  # as submitted, before a worker may take it
+        self.store.schedule()
+        return answer
+
+    def get_job(self, p: dict[str, Any]) -> dict[str, Any]:
+        """GetJob."""
+        return {"Job": self._job(p["Id"]).to_api()}
+
+    def list_jobs(self, p: dict[str, Any]) -> dict[str, Any]:
+        """ListJobs: newest first unless ``Order`` ASCENDING; filters ``Queue`` (name or ARN) and ``Status``."""
+        jobs = list(self.state.jobs.values())
+        if p.get("Queue"):
+            arn = self._queue(p["Queue"]).arn
+            jobs = [job for job in jobs if job.queue_arn == arn]
+        if p.get("Status"):
+            jobs = [job for job in jobs if job.status == p["Status"]]
+        jobs.sort(key=lambda job: (job.created, job.id), reverse=p.get("Order", "DESCENDING") == "DESCENDING")
+        page, token = _page(jobs, p)
+        return {"Jobs": [job.to_api() for job in page], "NextToken": token}
+
+    def cancel_job(self, p: dict[str, Any]) -> dict[str, Any]:
+        """CancelJob: SUBMITTED or PROGRESSING jobs only (ffmpeg is killed, nothing more is written)."""
+        job = self._job(p["Id"])
+        if job.status not in ("SUBMITTED", "PROGRESSING"):
+            raise conflict(f"The job [{job.id}] can't be canceled because its status is [{job.status}]")
+        job.canceled.set()
+        _kill(job.process)
+        job.status = "CANCELED"
+        job.finish_time = _now()
+        job.current_phase = None
+        job.percent_complete = None
+        publish_event(job, "CANCELED")
+        return {}
+
+    # -- tags and endpoints ---------------------------------------------------------------------
+
+    def tag_resource(self, p: dict[str, Any]) -> dict[str, Any]:
+        """TagResource."""
+        if not self._resource_exists(p["Arn"]):
+            raise not_found(f"The specified resource was not found: arn={p['Arn']}")
+        self.state.tags.setdefault(p["Arn"], {}).update(p["Tags"])
+        return {}
+
+    def untag_resource(self, p: dict[str, Any]) -> dict[str, Any]:
+        """UntagResource."""
+        if not self._resource_exists(p["Arn"]):
+            raise not_found(f"The specified resource was not found: arn={p['Arn']}")
+        tags = self.state.tags.get(p["Arn"], {})
+        for key in p.get("TagKeys") or []:
+            tags.pop(key, None)
+        return {}
+
+    def list_tags_for_resource(self, p: dict[str, Any]) -> dict[str, Any]:
+        """ListTagsForResource."""
+        if not self._resource_exists(p["Arn"]):
+            raise not_found(f"The specified resource was not found: arn={p['Arn']}")
+        return {"ResourceTags": {"Arn": p["Arn"], "Tags": dict(self.state.tags.get(p["Arn"], {}))}}
+
+    def describe_endpoints(self, p: dict[str, Any]) -> dict[str, Any]:
+        """DescribeEndpoints (deprecated): the account endpoint is this server."""
+        return {"Endpoints": [{"Url": self.endpoint}]}
+
+
+def merge_settings(template: dict[str, Any], job: dict[str, Any]) -> dict[str, Any]:
+    """Job settings over template settings: the job's ``Inputs`` replace the template's, other top-level keys
+    of the job replace the template's (a shallow merge)."""
+    merged = copy.deepcopy(template)
+    merged.update(copy.deepcopy(job))
+    return merged
+
+
+OPERATIONS: dict[str, Callable[[MediaConvertAPI, dict[str, Any]], dict[str, Any]]] = {
+    "CreateQueue": MediaConvertAPI.create_queue,
+    "GetQueue": MediaConvertAPI.get_queue,
+    "UpdateQueue": MediaConvertAPI.update_queue,
+    "DeleteQueue": MediaConvertAPI.delete_queue,
+    "ListQueues": MediaConvertAPI.list_queues,
+    "CreateJobTemplate": MediaConvertAPI.create_job_template,
+    "GetJobTemplate": MediaConvertAPI.get_job_template,
+    "UpdateJobTemplate": MediaConvertAPI.update_job_template,
+    "DeleteJobTemplate": MediaConvertAPI.delete_job_template,
+    "ListJobTemplates": MediaConvertAPI.list_job_templates,
+    "CreateJob": MediaConvertAPI.create_job,
+    "GetJob": MediaConvertAPI.get_job,
+    "ListJobs": MediaConvertAPI.list_jobs,
+    "CancelJob": MediaConvertAPI.cancel_job,
+    "TagResource": MediaConvertAPI.tag_resource,
+    "UntagResource": MediaConvertAPI.untag_resource,
+    "ListTagsForResource": MediaConvertAPI.list_tags_for_resource,
+    "DescribeEndpoints": MediaConvertAPI.describe_endpoints,
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# The extension
+# --------------------------------------------------------------------------------------------------
+
+
+class MediaConvertExtension:
+    """Answers MediaConvert API requests; see the module docstring."""
+
+    name = "mediaconvert"
+
+    def __init__(self, workers: int | None = None) -> None:
+        """Create an empty store; botocore's model is loaded on the first MediaConvert request."""
+        self._service: RestJsonService | None = None
+        self.store = MediaConvertStore(workers)
+
+    @property
+    def service(self) -> RestJsonService:
+        """The wire format, from botocore's service model (loaded once, lazily: server start stays fast)."""
+        if self._service is None:
+            self._service = RestJsonService("mediaconvert", pointer_roots=("Settings",))
+        return self._service
+
+    def matches(self, environ: dict[str, Any]) -> bool:
+        """Claim REST paths of the 2017-08-29 API signed for the ``mediaconvert`` service."""
+        return str(environ.get("PATH_INFO", "")).startswith(API_PREFIX) and bool(
+            _MEDIACONVERT_SCOPE.search(str(environ.get("HTTP_AUTHORIZATION", "")))
+        )
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Route, run the operation, answer (errors as restJson error documents)."""
+        status, headers, body = self.handle(environ)
+        return Response(body, status=status, headers=headers)(environ, start_response)
+
+    def handle(self, environ: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        """Answer one request: ``(status, headers, body)``."""
+        from moto.iam.models import get_account_id_from  # noqa: PLC0415
+
+        scope = _MEDIACONVERT_SCOPE.search(str(environ.get("HTTP_AUTHORIZATION", "")))
+        assert scope is not None
+        access_key, region = scope.group(1), scope.group(2)
+        raw = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", ""))
+        raw_path = raw.split("?", 1)[0]
+        method = str(environ.get("REQUEST_METHOD", "GET"))
+        matched = self.service.match(method, raw_path)
+        if matched is None:
+            return self.service.error(
+                ServiceError("UnknownOperationException", f"No MediaConvert operation matches {method} {raw_path}", 404)
+            )
+        operation, labels = matched
+        handler = OPERATIONS.get(operation.name)
+        if handler is None:
+            return self.service.error(
+                ServiceError(
+                    "NotImplemented",
+                    f"local_aws does not emulate the MediaConvert operation {operation.name}",
+                    501,
+                )
+            )
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        endpoint = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', 'localhost')}"
+        try:
+            params = self.service.parse(operation, labels, str(environ.get("QUERY_STRING", "")), body)
+            with self.store.lock:
+                api = MediaConvertAPI(self.store, get_account_id_from(access_key), region, endpoint)
+                output = handler(api, params)
+        except ServiceError as error:
+            return self.service.error(error)
+        return self.service.response(operation, output)
+
+    def reset(self) -> None:
+        """Stop every job (ffmpeg killed, workers joined) and forget all queues, templates and jobs."""
+        self.store.reset()

@@ -1,0 +1,708 @@
+"""The local AWS's MediaConvert against the MediaConvert API reference and User Guide.
+
+Every test talks to a real server through boto3. Error codes and HTTP statuses are the ones botocore's
+service model (``mediaconvert/2017-08-29/service-2.json``) lists; jobs really transcode a clip that is
+generated here with the ffmpeg binary of ``imageio-ffmpeg``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from local_aws import LocalAWS
+
+imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+
+BUCKET = "storytime-media"
+CLIP_KEY = "uploads/clip.mp4"
+CLIP_SECONDS = 8
+MEDIACONVERT_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "mediaconvert.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+FINAL = ("COMPLETE", "ERROR", "CANCELED")
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def ffmpeg(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the imageio-ffmpeg binary."""
+    return subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """An 8 s 1280x720 30 fps H.264/AAC test clip (testsrc2 pattern and a 440 Hz sine)."""
+    path = tmp_path_factory.mktemp("clip") / "clip.mp4"
+    result = ffmpeg(
+        "-loglevel",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=size=1280x720:rate=30:duration={CLIP_SECONDS}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=440:sample_rate=48000:duration={CLIP_SECONDS}",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(path),
+    )
+    assert result.returncode == 0, result.stderr
+    return path.read_bytes()
+
+
+@pytest.fixture
+def mc(aws: LocalAWS) -> Any:
+    """A MediaConvert client on an emptied local AWS."""
+    return aws.client("mediaconvert")
+
+
+@pytest.fixture
+def role(aws: LocalAWS) -> str:
+    """The ARN of an IAM role that MediaConvert may assume."""
+    iam = aws.client("iam")
+    return iam.create_role(RoleName="MediaConvertRole", AssumeRolePolicyDocument=json.dumps(MEDIACONVERT_TRUST))[
+        "Role"
+    ]["Arn"]
+
+
+@pytest.fixture
+def s3(aws: LocalAWS, clip: bytes) -> Any:
+    """An S3 client; the bucket holds the test clip."""
+    client = aws.client("s3")
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    client.put_object(Bucket=BUCKET, Key=CLIP_KEY, Body=clip)
+    return client
+
+
+@contextmanager
+def aws_error(code: str, status: int, message: str | None = None) -> Iterator[None]:
+    """Expect a ClientError with this code and HTTP status (and a message matching ``message``)."""
+    with pytest.raises(ClientError) as caught:
+        yield
+    error = caught.value.response
+    assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == (code, status), error
+    if message is not None:
+        assert re.search(message, error["Error"]["Message"]), error["Error"]["Message"]
+
+
+def rendition(modifier: str, width: int, height: int, max_bitrate: int, **h264: Any) -> dict[str, Any]:
+    """An HLS output: H.264 QVBR video with 2 s GOPs and AAC stereo audio."""
+    return {
+        "NameModifier": modifier,
+        "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
+        "VideoDescription": {
+            "Width": width,
+            "Height": height,
+            "CodecSettings": {
+                "Codec": "H_264",
+                "H264Settings": {
+                    "RateControlMode": "QVBR",
+                    "MaxBitrate": max_bitrate,
+                    "QvbrSettings": {"QvbrQualityLevel": 7},
+                    "GopSize": 2,
+                    "GopSizeUnits": "SECONDS",
+                    "FramerateControl": "INITIALIZE_FROM_SOURCE",
+                    **h264,
+                },
+            },
+        },
+        "AudioDescriptions": [
+            {
+                "AudioSourceName": "Audio Selector 1",
+                "CodecSettings": {
+                    "Codec": "AAC",
+                    "AacSettings": {"Bitrate": 96000, "SampleRate": 48000, "CodingMode": "CODING_MODE_2_0"},
+                },
+            }
+        ],
+    }
+
+
+ABR_LADDER = [
+    rendition("_720p", 1280, 720, 5_000_000),
+    rendition("_480p", 854, 480, 2_500_000),
+    rendition("_360p", 640, 360, 1_000_000),
+]
+
+
+def hls_group(destination: str, outputs: list[dict[str, Any]]) -> dict[str, Any]:
+    """An Apple HLS output group with 6 s segments."""
+    return {
+        "Name": "Apple HLS",
+        "OutputGroupSettings": {
+            "Type": "HLS_GROUP_SETTINGS",
+            "HlsGroupSettings": {
+                "Destination": destination,
+                "SegmentLength": 6,
+                "MinSegmentLength": 0,
+                "SegmentControl": "SEGMENTED_FILES",
+            },
+        },
+        "Outputs": outputs,
+    }
+
+
+def job_input(key: str = CLIP_KEY) -> dict[str, Any]:
+    """The input of a job: an S3 object with a default audio selector."""
+    return {
+        "FileInput": f"s3://{BUCKET}/{key}",
+        "AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}},
+        "VideoSelector": {},
+        "TimecodeSource": "ZEROBASED",
+    }
+
+
+def hls_settings(destination: str, outputs: list[dict[str, Any]] | None = None, key: str = CLIP_KEY) -> dict[str, Any]:
+    """Job settings: one input, one HLS group."""
+    return {"Inputs": [job_input(key)], "OutputGroups": [hls_group(destination, outputs or ABR_LADDER)]}
+
+
+def wait_for_job(mc: Any, job_id: str, statuses: tuple[str, ...] = FINAL, timeout: float = 50.0) -> dict[str, Any]:
+    """Poll GetJob until the job's status is one of ``statuses``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = mc.get_job(Id=job_id)["Job"]
+        if job["Status"] in statuses:
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} still {job['Status']}"
+        time.sleep(0.05)
+
+
+def keys_under(s3: Any, prefix: str) -> list[str]:
+    """Every key under ``prefix``."""
+    return sorted(o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", []))
+
+
+def text_of(s3: Any, key: str) -> str:
+    """An S3 object as text."""
+    return s3.get_object(Bucket=BUCKET, Key=key)["Body"].read().decode()
+
+
+# --------------------------------------------------------------------------------------------------
+# queues
+# --------------------------------------------------------------------------------------------------
+
+
+def test_account_has_the_default_system_queue(mc: Any) -> None:
+    queues = mc.list_queues()["Queues"]
+    assert [(q["Name"], q["Type"], q["Status"], q["PricingPlan"]) for q in queues] == [
+        ("Default", "SYSTEM", "ACTIVE", "ON_DEMAND")
+    ]
+    assert queues[0]["Arn"] == "arn:aws:mediaconvert:eu-west-1:123456789012:queues/Default"
+    assert (queues[0]["SubmittedJobsCount"], queues[0]["ProgressingJobsCount"]) == (0, 0)
+
+
+def test_queue_lifecycle(mc: Any) -> None:
+    created = mc.create_queue(Name="books", Description="audiobook renditions", Tags={"team": "media"})
+    assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+    queue = created["Queue"]
+    assert queue["Arn"] == "arn:aws:mediaconvert:eu-west-1:123456789012:queues/books"
+    assert (queue["Type"], queue["Status"], queue["PricingPlan"], queue["Description"]) == (
+        "CUSTOM",
+        "ACTIVE",
+        "ON_DEMAND",
+        "audiobook renditions",
+    )
+    assert mc.get_queue(Name="books")["Queue"] == queue
+
+    updated = mc.update_queue(Name="books", Status="PAUSED", Description="paused")["Queue"]
+    assert (updated["Status"], updated["Description"], updated["CreatedAt"]) == ("PAUSED", "paused", queue["CreatedAt"])
+
+    mc.create_queue(Name="archive")
+    by_name = [q["Name"] for q in mc.list_queues(ListBy="NAME")["Queues"]]
+    assert by_name == ["Default", "archive", "books"]
+    assert [q["Name"] for q in mc.list_queues(ListBy="NAME", Order="DESCENDING")["Queues"]] == by_name[::-1]
+    first = mc.list_queues(ListBy="NAME", MaxResults=2)
+    assert [q["Name"] for q in first["Queues"]] == ["Default", "archive"]
+    second = mc.list_queues(ListBy="NAME", MaxResults=2, NextToken=first["NextToken"])
+    assert [q["Name"] for q in second["Queues"]] == ["books"] and "NextToken" not in second
+
+    assert mc.delete_queue(Name="books")["ResponseMetadata"]["HTTPStatusCode"] == 202
+    with aws_error("NotFoundException", 404, r"queueArn=arn:aws:mediaconvert:eu-west-1:123456789012:queues/books"):
+        mc.get_queue(Name="books")
+
+
+def test_queue_errors(mc: Any) -> None:
+    mc.create_queue(Name="books")
+    with aws_error("ConflictException", 409):
+        mc.create_queue(Name="books")
+    with aws_error("BadRequestException", 400):
+        mc.delete_queue(Name="Default")
+    with aws_error("NotFoundException", 404):
+        mc.update_queue(Name="missing", Status="PAUSED")
+    with aws_error("NotFoundException", 404):
+        mc.delete_queue(Name="missing")
+    # Server-side validation against the model: botocore does not check enums or maxima.
+    with aws_error("BadRequestException", 400, r"^/status: Should be equal to one of the allowed values"):
+        mc.create_queue(Name="other", Status="SLEEPING")
+    with aws_error("BadRequestException", 400, r"^/maxResults: Should be less than or equal to 20"):
+        mc.list_queues(MaxResults=21)
+
+
+def test_errors_are_restjson_documents_botocore_maps(mc: Any) -> None:
+    captured: dict[str, Any] = {}
+
+    def grab(http_response: Any, **_: Any) -> None:
+        captured["headers"] = dict(http_response.headers)
+        captured["body"] = http_response.content
+
+    mc.meta.events.register("after-call.mediaconvert.GetQueue", grab)
+    with pytest.raises(mc.exceptions.NotFoundException):
+        mc.get_queue(Name="missing")
+    headers = {key.lower(): value for key, value in captured["headers"].items()}
+    assert headers["x-amzn-errortype"] == "NotFoundException"
+    missing = "arn:aws:mediaconvert:eu-west-1:123456789012:queues/missing"
+    assert json.loads(captured["body"]) == {"message": f"The specified queue was not found: queueArn={missing}"}
+
+
+def test_describe_endpoints_answers_this_server(aws: LocalAWS, mc: Any) -> None:
+    assert mc.describe_endpoints()["Endpoints"] == [{"Url": aws.endpoint_url}]
+
+
+# --------------------------------------------------------------------------------------------------
+# job templates
+# --------------------------------------------------------------------------------------------------
+
+
+def test_job_template_lifecycle(mc: Any) -> None:
+    mc.create_queue(Name="books")
+    settings = {"OutputGroups": [hls_group(f"s3://{BUCKET}/out/index", ABR_LADDER)]}
+    created = mc.create_job_template(Name="abr", Settings=settings, Queue="books", Category="hls", Description="ABR")
+    assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+    template = created["JobTemplate"]
+    assert template["Arn"] == "arn:aws:mediaconvert:eu-west-1:123456789012:jobTemplates/abr"
+    assert (template["Type"], template["Queue"], template["Category"], template["Priority"]) == (
+        "CUSTOM",
+        "arn:aws:mediaconvert:eu-west-1:123456789012:queues/books",
+        "hls",
+        0,
+    )
+    assert template["Settings"] == settings
+    assert mc.get_job_template(Name="abr")["JobTemplate"] == template
+
+    updated = mc.update_job_template(Name="abr", Description="three renditions", Queue="Default")["JobTemplate"]
+    assert (updated["Description"], updated["Queue"], updated["Settings"]) == (
+        "three renditions",
+        "arn:aws:mediaconvert:eu-west-1:123456789012:queues/Default",
+        settings,
+    )
+
+    mc.create_job_template(Name="aac", Settings=settings, Category="audio")
+    assert [t["Name"] for t in mc.list_job_templates()["JobTemplates"]] == ["aac", "abr"]
+    assert [t["Name"] for t in mc.list_job_templates(Category="hls")["JobTemplates"]] == ["abr"]
+    assert [t["Name"] for t in mc.list_job_templates(Order="DESCENDING")["JobTemplates"]] == ["abr", "aac"]
+
+    with aws_error("ConflictException", 409):
+        mc.create_job_template(Name="abr", Settings=settings)
+    with aws_error("NotFoundException", 404, r"queueArn=.*queues/nope"):
+        mc.create_job_template(Name="other", Settings=settings, Queue="nope")
+
+    assert mc.delete_job_template(Name="abr")["ResponseMetadata"]["HTTPStatusCode"] == 202
+    with aws_error("NotFoundException", 404, r"^The specified job template was not found: jobTemplateArn="):
+        mc.get_job_template(Name="abr")
+
+
+def test_job_settings_override_the_template(mc: Any, role: str) -> None:
+    mc.create_queue(Name="paused", Status="PAUSED")
+    template_settings = {
+        "Inputs": [{"AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}}}],
+        "OutputGroups": [hls_group(f"s3://{BUCKET}/out/index", ABR_LADDER)],
+    }
+    mc.create_job_template(Name="abr", Settings=template_settings, Queue="paused")
+    job = mc.create_job(Role=role, JobTemplate="abr", Settings={"Inputs": [job_input()]})["Job"]
+    assert job["JobTemplate"] == "arn:aws:mediaconvert:eu-west-1:123456789012:jobTemplates/abr"
+    assert job["Queue"] == "arn:aws:mediaconvert:eu-west-1:123456789012:queues/paused"
+    assert job["Settings"] == {"Inputs": [job_input()], "OutputGroups": template_settings["OutputGroups"]}
+    with aws_error("NotFoundException", 404, r"^The specified job template was not found"):
+        mc.create_job(Role=role, JobTemplate="missing", Settings={"Inputs": [job_input()]})
+
+
+# --------------------------------------------------------------------------------------------------
+# CreateJob validation
+# --------------------------------------------------------------------------------------------------
+
+
+def test_create_job_needs_a_role_mediaconvert_can_assume(aws: LocalAWS, mc: Any) -> None:
+    settings = hls_settings(f"s3://{BUCKET}/out/index")
+    with aws_error("BadRequestException", 400, r"role does not exist"):
+        mc.create_job(Role="arn:aws:iam::123456789012:role/Missing", Settings=settings)
+    iam = aws.client("iam")
+    ec2_trust = json.loads(json.dumps(MEDIACONVERT_TRUST))
+    ec2_trust["Statement"][0]["Principal"]["Service"] = "ec2.amazonaws.com"
+    ec2_role = iam.create_role(RoleName="Ec2Role", AssumeRolePolicyDocument=json.dumps(ec2_trust))["Role"]["Arn"]
+    with aws_error("BadRequestException", 400, r"does not allow mediaconvert\.amazonaws\.com"):
+        mc.create_job(Role=ec2_role, Settings=settings)
+    with aws_error("BadRequestException", 400, r"not a valid IAM role ARN"):
+        mc.create_job(Role="MediaConvertRole", Settings=settings)
+    assert mc.list_jobs()["Jobs"] == []
+
+
+def test_create_job_validates_settings(mc: Any, role: str) -> None:
+    no_outputs = hls_settings(f"s3://{BUCKET}/out/index")
+    no_outputs["OutputGroups"][0]["Outputs"] = []
+    with aws_error("BadRequestException", 400, r"^/outputGroups/0/outputs: Should have at least 1 items$"):
+        mc.create_job(Role=role, Settings=no_outputs)
+    bad_codec = hls_settings(f"s3://{BUCKET}/out/index", [rendition("_720p", 1280, 720, 5_000_000)])
+    bad_codec["OutputGroups"][0]["Outputs"][0]["VideoDescription"]["CodecSettings"]["Codec"] = "H_266"
+    with aws_error("BadRequestException", 400, r"^/outputGroups/0/outputs/0/videoDescription/codecSettings/codec: "):
+        mc.create_job(Role=role, Settings=bad_codec)
+    quality = hls_settings(f"s3://{BUCKET}/out/index", [rendition("_720p", 1280, 720, 5_000_000)])
+    h264 = quality["OutputGroups"][0]["Outputs"][0]["VideoDescription"]["CodecSettings"]["H264Settings"]
+    h264["QvbrSettings"]["QvbrQualityLevel"] = 11
+    with aws_error("BadRequestException", 400, r"qvbrQualityLevel: Should be less than or equal to 10$"):
+        mc.create_job(Role=role, Settings=quality)
+    same_modifier = hls_settings(f"s3://{BUCKET}/out/index", [ABR_LADDER[0], ABR_LADDER[0]])
+    with aws_error("BadRequestException", 400, r"^/outputGroups/0/outputs/1/nameModifier: "):
+        mc.create_job(Role=role, Settings=same_modifier)
+    with aws_error("NotFoundException", 404, r"queueArn=.*queues/nope"):
+        mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/out/index"), Queue="nope")
+    no_file = hls_settings(f"s3://{BUCKET}/out/index")
+    del no_file["Inputs"][0]["FileInput"]
+    with aws_error("BadRequestException", 400, r"^/inputs/0: Should have required property 'fileInput'$"):
+        mc.create_job(Role=role, Settings=no_file)
+    assert mc.list_jobs()["Jobs"] == []
+
+
+def test_operations_not_emulated_say_so(mc: Any) -> None:
+    with aws_error("NotImplemented", 501, r"CreatePreset"):
+        mc.create_preset(Name="p", Settings={})
+
+
+def test_client_request_token_makes_create_job_idempotent(mc: Any, role: str) -> None:
+    mc.create_queue(Name="paused", Status="PAUSED")
+    settings = hls_settings(f"s3://{BUCKET}/out/index")
+    first = mc.create_job(Role=role, Settings=settings, Queue="paused", ClientRequestToken="token-1")["Job"]
+    again = mc.create_job(Role=role, Settings=settings, Queue="paused", ClientRequestToken="token-1")["Job"]
+    other = mc.create_job(Role=role, Settings=settings, Queue="paused")["Job"]
+    assert first["Id"] == again["Id"] != other["Id"]
+
+
+# --------------------------------------------------------------------------------------------------
+# transcoding
+# --------------------------------------------------------------------------------------------------
+
+
+def test_abr_hls_job_transcodes_three_renditions(mc: Any, s3: Any, role: str, tmp_path: Path) -> None:
+    created = mc.create_job(
+        Role=role, Settings=hls_settings(f"s3://{BUCKET}/books/b-42/index"), UserMetadata={"bookId": "b-42"}
+    )
+    assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+    job = created["Job"]
+    assert re.fullmatch(r"\d{13}-[a-z0-9]{6}", job["Id"])
+    assert job["Arn"] == f"arn:aws:mediaconvert:eu-west-1:123456789012:jobs/{job['Id']}"
+    assert (job["Status"], job["Queue"], job["UserMetadata"]) == (
+        "SUBMITTED",
+        "arn:aws:mediaconvert:eu-west-1:123456789012:queues/Default",
+        {"bookId": "b-42"},
+    )
+
+    done = wait_for_job(mc, job["Id"])
+    assert done["Status"] == "COMPLETE", done.get("ErrorMessage")
+    assert {"SubmitTime", "StartTime", "FinishTime"} <= set(done["Timing"])
+    assert done["OutputGroupDetails"] == [
+        {
+            "OutputDetails": [
+                {"DurationInMs": CLIP_SECONDS * 1000, "VideoDetails": {"WidthInPx": w, "HeightInPx": h}}
+                for w, h in ((1280, 720), (854, 480), (640, 360))
+            ]
+        }
+    ]
+    assert "ErrorCode" not in done and "JobPercentComplete" not in done
+
+    modifiers = ("_720p", "_480p", "_360p")
+    segments = [f"books/b-42/index{m}_{n:05d}.ts" for m in modifiers for n in (1, 2)]  # 8 s = 6 s + 2 s
+    assert keys_under(s3, "books/b-42/") == sorted(
+        ["books/b-42/index.m3u8", *(f"books/b-42/index{m}.m3u8" for m in modifiers), *segments]
+    )
+
+    master = text_of(s3, "books/b-42/index.m3u8")
+    variants = re.findall(r"#EXT-X-STREAM-INF:(.*)\n(.*)", master)
+    assert [uri for _attributes, uri in variants] == [f"index{m}.m3u8" for m in modifiers]
+    for (attributes, _uri), resolution in zip(variants, ("1280x720", "854x480", "640x360"), strict=True):
+        assert re.search(r"(^|,)BANDWIDTH=\d+", attributes)
+        assert f"RESOLUTION={resolution}" in attributes
+        assert re.search(r'CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"', attributes)
+
+    for modifier in modifiers:
+        playlist = text_of(s3, f"books/b-42/index{modifier}.m3u8")
+        assert re.findall(r"#EXTINF:([\d.]+),\n(.+)", playlist) == [
+            ("6", f"index{modifier}_00001.ts"),
+            ("2", f"index{modifier}_00002.ts"),
+        ]
+        assert "#EXT-X-TARGETDURATION:6" in playlist and playlist.rstrip().endswith("#EXT-X-ENDLIST")
+    head = s3.head_object(Bucket=BUCKET, Key="books/b-42/index_720p_00001.ts")
+    assert head["ContentType"] == "video/MP2T"
+
+    # Keyframes are aligned: every segment of every rendition starts with a key frame.
+    for key in segments:
+        (tmp_path / Path(key).name).write_bytes(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+        first = ffmpeg("-i", str(tmp_path / Path(key).name), "-vf", "showinfo", "-frames:v", "1", "-f", "null", "-")
+        assert re.search(r"iskey:1 type:I", first.stderr), (key, first.stderr[-500:])
+
+    # A player's view: ffmpeg opens the master playlist and finds every rendition at its resolution.
+    for key in keys_under(s3, "books/b-42/"):
+        (tmp_path / Path(key).name).write_bytes(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    probe = ffmpeg("-i", str(tmp_path / "index.m3u8")).stderr
+    assert re.findall(r"Video: h264 .*?, (\d+x\d+)", probe) == ["1280x720", "854x480", "640x360"]
+    assert len(re.findall(r"Audio: aac .*48000 Hz, stereo", probe)) == 3
+
+
+def test_other_implemented_settings(mc: Any, s3: Any, role: str, tmp_path: Path) -> None:
+    m3u8 = {"PmtPid": 100, "VideoPid": 200, "AudioPids": [201], "ProgramNumber": 5}
+    cbr = rendition("-cbr", 400, 400, 1_000_000, RateControlMode="CBR", Bitrate=600_000, GopSize=4)
+    cbr["VideoDescription"]["ScalingBehavior"] = "FIT"  # 16:9 into 400x400 without padding -> 400x224
+    cbr["ContainerSettings"]["M3u8Settings"] = m3u8
+    cbr["AudioDescriptions"][0]["CodecSettings"]["AacSettings"]["CodingMode"] = "CODING_MODE_1_0"
+    cbr["AudioDescriptions"][0].update(LanguageCode="ENG", LanguageCodeControl="USE_CONFIGURED")
+    vbr = rendition("-vbr", 320, 180, 500_000, RateControlMode="VBR", Bitrate=300_000, CodecProfile="BASELINE")
+    vbr["VideoDescription"]["CodecSettings"]["H264Settings"].update(
+        FramerateControl="SPECIFIED",
+        FramerateNumerator=24000,
+        FramerateDenominator=1001,
+        GopSize=48,
+        GopSizeUnits="FRAMES",
+    )
+    settings = hls_settings(f"s3://{BUCKET}/variety/", [cbr, vbr])  # no base name: the input's is used
+    settings["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"].update(
+        SegmentLength=3, SegmentLengthControl="GOP_MULTIPLE", ManifestDurationFormat="FLOATING_POINT"
+    )
+    done = wait_for_job(mc, mc.create_job(Role=role, Settings=settings)["Job"]["Id"])
+    assert done["Status"] == "COMPLETE", done.get("ErrorMessage")
+    details = done["OutputGroupDetails"][0]["OutputDetails"]
+    assert [(d["VideoDetails"]["WidthInPx"], d["VideoDetails"]["HeightInPx"]) for d in details] == [
+        (400, 224),
+        (320, 180),
+    ]
+
+    # GOP_MULTIPLE: 3 s segments rounded up to the next GOP boundary (4 s, and 2 x 48 frames at 23.976 fps).
+    assert re.findall(r"#EXTINF:([\d.]+),", text_of(s3, "variety/clip-cbr.m3u8")) == ["4.00000", "4.00000"]
+    assert re.findall(r"#EXTINF:([\d.]+),", text_of(s3, "variety/clip-vbr.m3u8"))[0] == "4.00400"
+    master = text_of(s3, "variety/clip.m3u8")
+    assert 'CODECS="avc1.42c00d,mp4a.40.2",RESOLUTION=320x180,FRAME-RATE=23.976' in master  # constrained baseline
+    assert "RESOLUTION=400x224" in master
+
+    segment = tmp_path / "segment.ts"
+    segment.write_bytes(s3.get_object(Bucket=BUCKET, Key="variety/clip-cbr_00001.ts")["Body"].read())
+    probe = ffmpeg("-i", str(segment)).stderr
+    assert "Program 5" in probe
+    assert re.search(r"Stream #0:0\[0xc8\]: Video: h264 \(Main\)", probe)  # CodecProfile defaults to MAIN
+    assert re.search(r"Stream #0:1\[0xc9\]\(eng\): Audio: aac \(LC\).*48000 Hz, mono", probe)
+
+
+def test_missing_input_ends_in_error(mc: Any, s3: Any, role: str) -> None:
+    job = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/out/index", key="uploads/none.mp4"))["Job"]
+    done = wait_for_job(mc, job["Id"])
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1404)
+    assert f"s3://{BUCKET}/uploads/none.mp4" in done["ErrorMessage"]
+    assert keys_under(s3, "out/") == []
+
+
+def test_unsupported_settings_end_in_error_never_ignored(mc: Any, s3: Any, role: str) -> None:
+    captions = rendition("_360p", 640, 360, 1_000_000)
+    captions["CaptionDescriptions"] = [{"CaptionSelectorName": "Captions Selector 1"}]
+    job = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/out/index", [captions]))["Job"]
+    done = wait_for_job(mc, job["Id"])
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1040)
+    assert done["ErrorMessage"].startswith("/outputGroups/0/outputs/0/captionDescriptions: not supported")
+
+    hevc = hls_settings(f"s3://{BUCKET}/out/index", [rendition("_360p", 640, 360, 1_000_000)])
+    hevc["OutputGroups"][0]["Outputs"][0]["VideoDescription"]["CodecSettings"]["Codec"] = "H_265"
+    done = wait_for_job(mc, mc.create_job(Role=role, Settings=hevc)["Job"]["Id"])
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1040)
+    assert "/videoDescription/codecSettings/codec: not supported" in done["ErrorMessage"]
+    assert "'H_265'" in done["ErrorMessage"]
+
+
+def test_job_state_changes_reach_sqs_through_an_eventbridge_rule(aws: LocalAWS, mc: Any, s3: Any, role: str) -> None:
+    sqs, events = aws.client("sqs"), aws.client("events")
+    queue_url = sqs.create_queue(QueueName="transcode-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    pattern = {
+        "source": ["aws.mediaconvert"],
+        "detail-type": ["MediaConvert Job State Change"],
+        "detail": {"status": ["COMPLETE", "ERROR", "CANCELED"]},
+    }
+    events.put_rule(Name="mediaconvert-final", EventPattern=json.dumps(pattern))
+    events.put_targets(Rule="mediaconvert-final", Targets=[{"Id": "sqs", "Arn": queue_arn}])
+
+    settings = hls_settings(f"s3://{BUCKET}/books/b-7/index", [rendition("_360p", 640, 360, 1_000_000)])
+    ok = mc.create_job(Role=role, Settings=settings, UserMetadata={"bookId": "b-7"})["Job"]
+    broken = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/x/index", key="uploads/none.mp4"))["Job"]
+    for job in (ok, broken):
+        wait_for_job(mc, job["Id"])
+
+    received: dict[str, dict[str, Any]] = {}
+    deadline = time.monotonic() + 10
+    while len(received) < 2 and time.monotonic() < deadline:
+        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
+            "Messages", []
+        ):
+            event = json.loads(message["Body"])
+            received[event["detail"]["jobId"]] = event
+    assert set(received) == {ok["Id"], broken["Id"]}  # PROGRESSING was published too, but the rule filters it
+
+    complete = received[ok["Id"]]
+    # moto 5.2.5 delivers the envelope through its default input template, which has no "account"
+    # (EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE); detail.accountId carries it.
+    assert (complete["version"], complete["source"], complete["detail-type"], complete["region"]) == (
+        "0",
+        "aws.mediaconvert",
+        "MediaConvert Job State Change",
+        "eu-west-1",
+    )
+    assert complete["resources"] == [ok["Arn"]]
+    detail = complete["detail"]
+    assert (detail["status"], detail["accountId"], detail["queue"], detail["userMetadata"]) == (
+        "COMPLETE",
+        "123456789012",
+        "arn:aws:mediaconvert:eu-west-1:123456789012:queues/Default",
+        {"bookId": "b-7"},
+    )
+    assert isinstance(detail["timestamp"], int)
+    assert detail["outputGroupDetails"] == [
+        {
+            "type": "HLS_GROUP",
+            "playlistFilePaths": [f"s3://{BUCKET}/books/b-7/index.m3u8"],
+            "outputDetails": [
+                {
+                    "outputFilePaths": [f"s3://{BUCKET}/books/b-7/index_360p.m3u8"],
+                    "durationInMs": CLIP_SECONDS * 1000,
+                    "videoDetails": {"widthInPx": 640, "heightInPx": 360},
+                }
+            ],
+        }
+    ]
+    error = received[broken["Id"]]["detail"]
+    assert (error["status"], error["errorCode"]) == ("ERROR", 1404)
+    assert "uploads/none.mp4" in error["errorMessage"]
+
+
+# --------------------------------------------------------------------------------------------------
+# listing, cancelling, tags, reset
+# --------------------------------------------------------------------------------------------------
+
+
+def test_list_jobs_filters_orders_and_pages(mc: Any, s3: Any, role: str) -> None:
+    mc.create_queue(Name="paused", Status="PAUSED")
+    waiting = [
+        mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/w{i}/index"), Queue="paused")["Job"]["Id"]
+        for i in range(3)
+    ]
+    failed = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/f/index", key="none.mp4"))["Job"]["Id"]
+    wait_for_job(mc, failed)
+
+    assert [j["Id"] for j in mc.list_jobs()["Jobs"]] == [failed, *waiting[::-1]]  # newest first
+    assert [j["Id"] for j in mc.list_jobs(Order="ASCENDING")["Jobs"]] == [*waiting, failed]
+    assert [j["Id"] for j in mc.list_jobs(Queue="paused")["Jobs"]] == waiting[::-1]
+    paused_arn = "arn:aws:mediaconvert:eu-west-1:123456789012:queues/paused"
+    assert [j["Id"] for j in mc.list_jobs(Queue=paused_arn, Order="ASCENDING")["Jobs"]] == waiting
+    assert [j["Id"] for j in mc.list_jobs(Status="ERROR")["Jobs"]] == [failed]
+    assert {j["Status"] for j in mc.list_jobs(Status="SUBMITTED")["Jobs"]} == {"SUBMITTED"}
+    assert mc.list_jobs(Queue="Default", Status="SUBMITTED")["Jobs"] == []
+
+    page = mc.list_jobs(MaxResults=3)
+    rest = mc.list_jobs(MaxResults=3, NextToken=page["NextToken"])
+    assert [j["Id"] for j in page["Jobs"] + rest["Jobs"]] == [failed, *waiting[::-1]] and "NextToken" not in rest
+    assert mc.get_queue(Name="paused")["Queue"]["SubmittedJobsCount"] == 3
+    with aws_error("ConflictException", 409):
+        mc.delete_queue(Name="paused")
+
+
+def test_cancel_job(aws: LocalAWS, mc: Any, s3: Any, role: str) -> None:
+    mc.create_queue(Name="paused", Status="PAUSED")
+    submitted = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/c1/index"), Queue="paused")["Job"]
+    assert mc.cancel_job(Id=submitted["Id"])["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert mc.get_job(Id=submitted["Id"])["Job"]["Status"] == "CANCELED"
+    with aws_error("ConflictException", 409):
+        mc.cancel_job(Id=submitted["Id"])
+    with aws_error("NotFoundException", 404):
+        mc.cancel_job(Id="1700000000000-abcdef")
+    mc.delete_queue(Name="paused")  # no unprocessed jobs left
+
+    # A PROGRESSING job: ffmpeg is killed and nothing is uploaded.
+    slow = [rendition(m, w, h, 5_000_000, QualityTuningLevel="MULTI_PASS_HQ") for m, w, h in [("_a", 1280, 720)]]
+    running = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/c2/index", slow))["Job"]
+    progressing = wait_for_job(mc, running["Id"], statuses=("PROGRESSING", *FINAL))
+    assert progressing["Status"] == "PROGRESSING"
+    assert progressing["CurrentPhase"] in ("PROBING", "TRANSCODING", "UPLOADING")
+    assert 0 <= progressing["JobPercentComplete"] <= 100
+    assert mc.get_queue(Name="Default")["Queue"]["ProgressingJobsCount"] == 1
+    mc.cancel_job(Id=running["Id"])
+    canceled = mc.get_job(Id=running["Id"])["Job"]
+    assert canceled["Status"] == "CANCELED" and "FinishTime" in canceled["Timing"]
+    time.sleep(0.5)
+    assert mc.get_job(Id=running["Id"])["Job"]["Status"] == "CANCELED"
+    assert keys_under(s3, "c2/") == []
+
+
+def test_paused_queue_holds_jobs_until_resumed(mc: Any, s3: Any, role: str) -> None:
+    mc.create_queue(Name="night", Status="PAUSED")
+    job = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/n/index", key="none.mp4"), Queue="night")
+    time.sleep(0.3)
+    assert mc.get_job(Id=job["Job"]["Id"])["Job"]["Status"] == "SUBMITTED"
+    mc.update_queue(Name="night", Status="ACTIVE")
+    assert wait_for_job(mc, job["Job"]["Id"])["Status"] == "ERROR"
+
+
+def test_tags(mc: Any, role: str) -> None:
+    queue = mc.create_queue(Name="books", Tags={"team": "media"})["Queue"]["Arn"]
+    template = mc.create_job_template(Name="abr", Settings={"OutputGroups": []}, Tags={"kind": "abr"})
+    template_arn = template["JobTemplate"]["Arn"]
+    mc.update_queue(Name="books", Status="PAUSED")
+    job = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/t/index"), Queue="books", Tags={"j": "1"})
+    job_arn = job["Job"]["Arn"]
+
+    mc.tag_resource(Arn=queue, Tags={"env": "test"})
+    assert mc.list_tags_for_resource(Arn=queue)["ResourceTags"] == {
+        "Arn": queue,
+        "Tags": {"team": "media", "env": "test"},
+    }
+    mc.untag_resource(Arn=queue, TagKeys=["team"])
+    assert mc.list_tags_for_resource(Arn=queue)["ResourceTags"]["Tags"] == {"env": "test"}
+    assert mc.list_tags_for_resource(Arn=template_arn)["ResourceTags"]["Tags"] == {"kind": "abr"}
+    assert mc.list_tags_for_resource(Arn=job_arn)["ResourceTags"]["Tags"] == {"j": "1"}
+    with aws_error("NotFoundException", 404):
+        mc.list_tags_for_resource(Arn="arn:aws:mediaconvert:eu-west-1:123456789012:queues/missing")
+
+
+def test_reset_stops_running_jobs_and_keeps_the_default_queue(aws: LocalAWS, mc: Any, s3: Any, role: str) -> None:
+    slow = [rendition("_a", 1280, 720, 5_000_000, QualityTuningLevel="MULTI_PASS_HQ")]
+    job = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/r/index", slow))["Job"]
+    wait_for_job(mc, job["Id"], statuses=("PROGRESSING", *FINAL))
+    mc.create_queue(Name="books")
+    started = time.monotonic()
+    aws.reset()
+    assert time.monotonic() - started < 10
+    assert mc.list_jobs()["Jobs"] == []
+    assert [q["Name"] for q in mc.list_queues()["Queues"]] == ["Default"]
+    with aws_error("NotFoundException", 404):
+        mc.get_job(Id=job["Id"])

@@ -1,0 +1,190 @@
+"""site.yml's MediaConvert part on the local AWS, and a real transcode from the job template."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+import pytest
+from ansible_collections.storytime.video_infra.plugins.module_utils.service_model import request_problems
+
+pytestmark = pytest.mark.scenario
+
+MASTER = "storytime-master-uploads-local"
+HLS = "storytime-hls-outputs-local"
+QUEUE = "storytime-local"
+TEMPLATE = "storytime-local-hls-abr"
+NOTIFICATIONS = "storytime-local-mediaconvert-jobs"
+
+
+def ffmpeg():
+    import imageio_ffmpeg  # noqa: PLC0415
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory):
+    """A 6 s 1280x720 test clip with audio, made at test time."""
+    path = tmp_path_factory.mktemp("clip") / "master.mp4"
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1280x720:rate=25:duration=6",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=6",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
+        check=True,
+    )
+    return path
+
+
+def job_request(tmp_path, master_key, book_id):
+    """What Rails does: fill the job document's placeholders."""
+    text = (tmp_path / "outputs" / "local.mediaconvert-job.json").read_text()
+    text = text.replace("${MASTER_S3_URL}", f"s3://{MASTER}/{master_key}").replace("${BOOK_ID}", book_id)
+    return json.loads(text)
+
+
+def wait_for(mediaconvert, job_id, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = mediaconvert.get_job(Id=job_id)["Job"]
+        if job["Status"] in ("COMPLETE", "ERROR", "CANCELED"):
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job {job_id} still {job['Status']}")
+
+
+def received_statuses(sqs, queue_url, expected, timeout=20):
+    deadline = time.monotonic() + timeout
+    statuses = []
+    while time.monotonic() < deadline and not set(expected) <= set(statuses):
+        for message in sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10).get(
+            "Messages", []
+        ):
+            body = json.loads(message["Body"])
+            assert body["source"] == "aws.mediaconvert"
+            assert body["detail-type"] == "MediaConvert Job State Change"
+            statuses.append(body["detail"]["status"])
+    return statuses
+
+
+def test_converge_creates_queue_template_notifications_and_the_rails_document(playbook, aws, tmp_path):
+    run = playbook.run()
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    mediaconvert = aws.client("mediaconvert")
+
+    queue = mediaconvert.get_queue(Name=QUEUE)["Queue"]
+    assert queue["PricingPlan"] == "ON_DEMAND" and queue["Status"] == "ACTIVE"
+    template = mediaconvert.get_job_template(Name=TEMPLATE)["JobTemplate"]
+    assert template["Queue"].endswith(f"queues/{QUEUE}")
+    outputs = template["Settings"]["OutputGroups"][0]["Outputs"]
+    assert len(outputs) >= 3
+
+    events = aws.client("events")
+    rule = events.describe_rule(Name=NOTIFICATIONS)
+    pattern = json.loads(rule["EventPattern"])
+    assert pattern["source"] == ["aws.mediaconvert"]
+    assert sorted(pattern["detail"]["status"]) == ["CANCELED", "COMPLETE", "ERROR"]
+    assert pattern["detail"]["queue"] == [queue["Arn"]]
+    (target,) = events.list_targets_by_rule(Rule=NOTIFICATIONS)["Targets"]
+    sqs = aws.client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=NOTIFICATIONS)["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn", "Policy"])["Attributes"]
+    assert target["Arn"] == attributes["QueueArn"]
+    (statement,) = json.loads(attributes["Policy"])["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == rule["Arn"]
+
+    request = job_request(tmp_path, "masters/42.mp4", "42")
+    assert request["Role"].endswith(":role/storytime-local-mediaconvert")
+    assert request["UserMetadata"] == {"book_id": "42", "environment": "local"}
+    assert request["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]["Destination"] == (
+        f"s3://{HLS}/books/42/index"
+    )
+    assert request_problems("mediaconvert", "CreateJob", request["Settings"], "Settings") == []
+
+    outputs_json = json.loads((tmp_path / "outputs" / "local.json").read_text())
+    assert outputs_json["mediaconvert_queue_arn"] == queue["Arn"]
+    assert outputs_json["mediaconvert_job_state_notifications_arn"] == attributes["QueueArn"]
+
+    again = playbook.run()
+    assert again.stats()["changed"] == 0
+    assert again.writes == []
+    check = playbook.run(check=True)
+    assert check.stats()["changed"] == 0
+
+
+# Known gap, fixed where it belongs (the local AWS), not by loosening the buckets: the local AWS speaks plain
+# HTTP, so every S3 request is "insecure transport" and the buckets' DenyInsecureTransport statement refuses the
+# upload of the master (moto evaluates aws:SecureTransport). These pass once local_aws serves HTTPS with a CA
+# that clients trust (AWS_CA_BUNDLE); strict, so they report when that lands. The transcode itself is shown by
+# tests/local_aws/test_mediaconvert.py on buckets without the TLS statement.
+NEEDS_HTTPS_LOCAL_AWS = pytest.mark.xfail(
+    strict=True, reason="local AWS serves HTTP; the TLS-only bucket policy denies the master upload (403)"
+)
+
+
+@NEEDS_HTTPS_LOCAL_AWS
+def test_a_job_from_the_rails_document_transcodes_and_notifies(playbook, aws, tmp_path, clip):
+    assert playbook.run().rc == 0
+    s3, mediaconvert, sqs = aws.client("s3"), aws.client("mediaconvert"), aws.client("sqs")
+    s3.upload_file(str(clip), MASTER, "masters/7.mp4")
+    request = job_request(tmp_path, "masters/7.mp4", "7")
+
+    job = wait_for(mediaconvert, mediaconvert.create_job(**request)["Job"]["Id"])
+    assert job["Status"] == "COMPLETE", job.get("ErrorMessage")
+    assert job["UserMetadata"]["book_id"] == "7"
+
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=HLS, Prefix="books/7/")["Contents"]}
+    assert "books/7/index.m3u8" in keys
+    renditions = [o["NameModifier"] for o in request["Settings"]["OutputGroups"][0]["Outputs"]]
+    for name in renditions:
+        assert f"books/7/index{name}.m3u8" in keys
+        assert any(k.startswith(f"books/7/index{name}_") and k.endswith(".ts") for k in keys)
+
+    local = tmp_path / "hls"
+    local.mkdir()
+    for key in keys:
+        s3.download_file(HLS, key, str(local / key.rsplit("/", 1)[-1]))
+    # ffmpeg -i with no output exits 1 after printing the streams it found; the stream list is what counts.
+    probe = subprocess.run(
+        [ffmpeg(), "-hide_banner", "-i", str(local / "index.m3u8")], check=False, capture_output=True, text=True
+    )
+    for output in request["Settings"]["OutputGroups"][0]["Outputs"]:
+        size = f"{output['VideoDescription']['Width']}x{output['VideoDescription']['Height']}"
+        assert size in probe.stderr, probe.stderr[-2000:]
+
+    queue_url = sqs.get_queue_url(QueueName=NOTIFICATIONS)["QueueUrl"]
+    assert "COMPLETE" in received_statuses(sqs, queue_url, ["COMPLETE"])
+
+
+def test_a_job_with_a_missing_input_ends_in_error_and_notifies(playbook, aws, tmp_path):
+    assert playbook.run().rc == 0
+    mediaconvert, sqs = aws.client("mediaconvert"), aws.client("sqs")
+    request = job_request(tmp_path, "masters/does-not-exist.mp4", "404")
+
+    job = wait_for(mediaconvert, mediaconvert.create_job(**request)["Job"]["Id"])
+    assert job["Status"] == "ERROR"
+    assert job["ErrorMessage"]
+
+    queue_url = sqs.get_queue_url(QueueName=NOTIFICATIONS)["QueueUrl"]
+    assert "ERROR" in received_statuses(sqs, queue_url, ["ERROR"])
