@@ -10,17 +10,12 @@ CloudFront answers ``PreconditionFailed``; :func:`update_with_etag` then reads a
 retries, and writes nothing at all when the configuration already matches.
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
@@ -50,23 +45,12 @@ fail = fail_with
 
 def call(description, func, **kwargs):
     """Call a CloudFront client method with retries, turning any failure into CloudFrontError."""
-    try:
-        return func(aws_retry=True, **kwargs)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise CloudFrontError(f"Failed to {description}", e) from e
+    return call_aws(CloudFrontError, description, func, **kwargs)
 
 
 def call_or_none(description, func, **kwargs):
     """Like :func:`call`, but ``None`` when CloudFront says the resource does not exist."""
-    try:
-        return func(aws_retry=True, **kwargs)
-    except is_boto3_error_code(MISSING_CODES):
-        return None
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise CloudFrontError(f"Failed to {description}", e) from e
+    return call_aws(CloudFrontError, description, func, missing_codes=MISSING_CODES, **kwargs)
 
 
 def list_all(description, func, list_key, **kwargs):

@@ -3,6 +3,11 @@
 
 """Shared base for the modules of storytime.video_infra."""
 
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -50,3 +55,15 @@ def run_by_state(module, ensure_present, ensure_absent, *args):
     except StorytimeError as e:
         fail_with(module, e)
     module.exit_json(**result)
+
+
+def call_aws(error_class, description, func, missing_codes=(), **kwargs):
+    """Call a retrying client method; ``None`` when AWS answers one of ``missing_codes``, otherwise any failure
+    becomes ``error_class("Failed to <description>", exception)``."""
+    try:
+        return func(aws_retry=True, **kwargs)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        code = (getattr(e, "response", None) or {}).get("Error", {}).get("Code")
+        if code is not None and code in missing_codes:
+            return None
+        raise error_class(f"Failed to {description}", e) from e

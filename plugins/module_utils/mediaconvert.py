@@ -30,16 +30,11 @@ sent for another reason, the whole desired document replaces the settings and th
 import time
 import uuid
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 
 NOT_FOUND_CODES = ["NotFoundException"]
 # Job states after which a job never changes again.
@@ -88,23 +83,12 @@ def mediaconvert_client(module):
 
 def call(description, func, **kwargs):
     """Call a MediaConvert client method with retries, turning any failure into MediaConvertError."""
-    try:
-        return func(aws_retry=True, **kwargs)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise MediaConvertError(f"Failed to {description}", e) from e
+    return call_aws(MediaConvertError, description, func, **kwargs)
 
 
 def call_or_none(description, func, **kwargs):
-    """Like :func:`call`, but ``None`` when MediaConvert answers ``NotFoundException``."""
-    try:
-        return func(aws_retry=True, **kwargs)
-    except is_boto3_error_code(NOT_FOUND_CODES):
-        return None
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise MediaConvertError(f"Failed to {description}", e) from e
+    """Like :func:`call`, but ``None`` when MediaConvert says the resource does not exist."""
+    return call_aws(MediaConvertError, description, func, missing_codes=NOT_FOUND_CODES, **kwargs)
 
 
 def iso(value):
