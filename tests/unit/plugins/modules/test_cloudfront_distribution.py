@@ -333,3 +333,27 @@ def test_canonical_ignores_order_of_scalar_lists_only():
     behaviors_a = {"CacheBehaviors": {"Quantity": 2, "Items": [{"PathPattern": "x"}, {"PathPattern": "y"}]}}
     behaviors_b = {"CacheBehaviors": {"Quantity": 2, "Items": [{"PathPattern": "y"}, {"PathPattern": "x"}]}}
     assert dist.canonical(behaviors_a) != dist.canonical(behaviors_b)
+
+
+def test_throttling_is_retried(runner):
+    stub = runner.stub("cloudfront")
+    config = desired_config()
+    stub.add_client_error("list_distributions", "Throttling", http_status_code=400)
+    listed(stub, summary(config))
+    stub.add_client_error("get_distribution_config", "Throttling", http_status_code=400)
+    stub.add_response("get_distribution_config", {"DistributionConfig": config, "ETag": "E5"}, {"Id": DIST_ID})
+
+    result = runner.run(mod.main, ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+
+
+def test_given_distribution_id_that_does_not_exist_is_reported(runner):
+    stub = runner.stub("cloudfront")
+    stub.add_client_error("get_distribution", "NoSuchDistribution", http_status_code=404)
+
+    result = runner.run(mod.main, {**ARGS, "distribution_id": "EMISSING"})
+
+    assert result.failed
+    assert "Distribution EMISSING does not exist" in result.result["msg"]

@@ -125,3 +125,50 @@ def test_delete(runner):
 
     assert not result.failed, result.result
     assert result.result["changed"] is True
+
+
+def test_delete_missing_is_a_no_op(runner):
+    listed(runner.stub("cloudfront"), None)
+
+    result = runner.run(mod.main, {"name": NAME, "state": "absent"})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+
+
+def test_update_retries_after_precondition_failed(runner):
+    stub = runner.stub("cloudfront")
+    old = dict(CONFIG, SigningBehavior="no-override")
+    listed(stub, old)
+    stub.add_response(
+        "get_origin_access_control",
+        {"OriginAccessControl": {"Id": OAC_ID, "OriginAccessControlConfig": old}, "ETag": "E4"},
+        {"Id": OAC_ID},
+    )
+    stub.add_client_error("update_origin_access_control", "PreconditionFailed", http_status_code=412)
+    stub.add_response(
+        "get_origin_access_control",
+        {"OriginAccessControl": {"Id": OAC_ID, "OriginAccessControlConfig": old}, "ETag": "E6"},
+        {"Id": OAC_ID},
+    )
+    stub.add_response(
+        "update_origin_access_control",
+        {"OriginAccessControl": {"Id": OAC_ID, "OriginAccessControlConfig": CONFIG}, "ETag": "E7"},
+        {"Id": OAC_ID, "IfMatch": "E6", "OriginAccessControlConfig": CONFIG},
+    )
+
+    result = runner.run(mod.main, ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["origin_access_control"]["signing_behavior"] == "always"
+
+
+def test_throttling_is_retried(runner):
+    stub = runner.stub("cloudfront")
+    stub.add_client_error("list_origin_access_controls", "Throttling", http_status_code=400)
+    listed(stub)
+
+    result = runner.run(mod.main, ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
