@@ -1,7 +1,7 @@
 """Command line interface: ``python -m local_aws {serve,up,down,status,env}``.
 
-Machine-readable output goes to stdout (``up`` prints exactly ``AWS_ENDPOINT_URL=<url>``, ``env``
-prints ``export`` lines); progress and errors go to stderr.
+Machine-readable output goes to stdout (``up`` prints exactly ``AWS_ENDPOINT_URL=<url>`` and
+``AWS_CA_BUNDLE=<path>``, ``env`` prints ``export`` lines); progress and errors go to stderr.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="port to bind (default 0: a free port)")
     serve.add_argument("--verbose", action="store_true", help="log every request")
     serve.add_argument("--port-file", type=Path, help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--tls-dir", type=Path, default=None, help="directory of ca.pem/server.pem (generated if missing; default: .)"
+    )
 
     up = commands.add_parser("up", help="start a background server (or reuse the running one)")
     _add_state_dir(up)
@@ -58,7 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the server in the foreground."""
     from local_aws.server import serve  # noqa: PLC0415  (imports moto: only this command needs it)
 
-    serve(args.host, args.port, verbose=args.verbose, port_file=args.port_file)
+    serve(args.host, args.port, verbose=args.verbose, port_file=args.port_file, tls_dir=args.tls_dir)
     return 0
 
 
@@ -75,6 +78,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     elif args.port and not endpoint.endswith(f":{args.port}"):
         print(f"local AWS: note: requested port {args.port} but server runs on {endpoint}", file=sys.stderr)
     print(f"AWS_ENDPOINT_URL={endpoint}")
+    print(f"AWS_CA_BUNDLE={state.tls.ca_file}")
     return 0
 
 
@@ -89,10 +93,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     state = lifecycle.resolve_state_dir(args.state_dir)
     pid = state.read_pid()
     endpoint = state.read_endpoint()
-    health = lifecycle.check_health(endpoint) if endpoint else None
+    health = lifecycle.check_health(endpoint, ca_file=state.tls.ca_file) if endpoint else None
     alive = lifecycle.recorded_server_alive(state)
     print(f"state dir: {state.path}")
     print(f"endpoint:  {endpoint or '-'}")
+    print(f"CA bundle: {state.tls.ca_file if state.tls.ca_file.is_file() else '-'}")
     print(f"pid:       {pid if pid is not None else '-'}{'' if alive or pid is None else ' (not running)'}")
     print(f"healthy:   {'yes (moto ' + str(health.get('moto')) + ')' if health else 'no'}")
     return 0 if health else 1
@@ -105,7 +110,7 @@ def cmd_env(args: argparse.Namespace) -> int:
     if endpoint is None:
         print(f"local AWS: no healthy server in {state.path}; run 'python -m local_aws up' first", file=sys.stderr)
         return 1
-    for name, value in lifecycle.client_env(endpoint).items():
+    for name, value in lifecycle.client_env(endpoint, ca_file=state.tls.ca_file).items():
         print(f"export {name}={shlex.quote(value)}")
     return 0
 

@@ -10,10 +10,14 @@ A server is described by its *state directory*:
     the port the server bound (written by the server itself, see ``serve --port-file``).
 ``server.log``
     stdout and stderr of the server.
+``ca.pem``, ``server.pem``, ``server-key.pem``
+    the private CA clients must trust (``AWS_CA_BUNDLE``) and the server's certificate; see
+    :mod:`local_aws.tls`. The server speaks HTTPS only.
 ``.lock``
     serialises ``up`` and ``down`` on the same directory.
 
-This module imports neither moto nor boto3, so the commands that only talk to a server start fast.
+This module imports neither moto nor boto3 (nor, unless certificates must be generated,
+``cryptography``), so the commands that only talk to a server start fast.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ from local_aws.constants import HEALTH_PATH
 from local_aws.constants import LOOPBACK
 from local_aws.constants import MOTO_RESET_PATH
 from local_aws.constants import STATE_DIR_ENV
+from local_aws.tls import TLSFiles
+from local_aws.tls import client_context
+from local_aws.tls import ensure_certificates
 
 #: Seconds ``up`` waits for the first successful health check. A cold start (no ``.pyc`` files yet)
 #: of moto can take far longer than a warm one, hence the generous default.
@@ -90,6 +97,11 @@ class StateDir:
         return self.path / "server.log"
 
     @property
+    def tls(self) -> TLSFiles:
+        """The CA certificate, server certificate and key of the server."""
+        return TLSFiles.in_dir(self.path)
+
+    @property
     def lock_file(self) -> Path:
         """Lock serialising ``up``/``down``."""
         return self.path / ".lock"
@@ -131,10 +143,23 @@ def resolve_state_dir(state_dir: str | os.PathLike[str] | None = None) -> StateD
     return StateDir(Path(chosen).expanduser().resolve())
 
 
-def check_health(endpoint_url: str, timeout: float = 1.0) -> dict[str, Any] | None:
-    """Return the health document of the server at ``endpoint_url``, or None if it does not answer ok."""
+def _opener(ca_file: Path | str | None) -> urllib.request.OpenerDirector:
+    """urllib without proxies, trusting ``ca_file`` for HTTPS."""
+    if ca_file is None:
+        return _OPENER
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=client_context(ca_file))
+    )
+
+
+def check_health(endpoint_url: str, timeout: float = 1.0, ca_file: Path | str | None = None) -> dict[str, Any] | None:
+    """Return the health document of the server at ``endpoint_url``, or None if it does not answer ok.
+
+    ``ca_file`` is the CA to trust for an HTTPS endpoint (default: ``$AWS_CA_BUNDLE``, else the system's).
+    """
     try:
-        with _OPENER.open(endpoint_url.rstrip("/") + HEALTH_PATH, timeout=timeout) as response:
+        opener = _opener(ca_file or os.environ.get("AWS_CA_BUNDLE") or None)
+        with opener.open(endpoint_url.rstrip("/") + HEALTH_PATH, timeout=timeout) as response:
             payload = json.loads(response.read())
     except (OSError, ValueError):
         return None
@@ -143,10 +168,10 @@ def check_health(endpoint_url: str, timeout: float = 1.0) -> dict[str, Any] | No
     return None
 
 
-def reset(endpoint_url: str, timeout: float = 10.0) -> None:
+def reset(endpoint_url: str, timeout: float = 10.0, ca_file: Path | str | None = None) -> None:
     """Empty all state of the server at ``endpoint_url`` (moto's ``POST /moto-api/reset``)."""
     request = urllib.request.Request(endpoint_url.rstrip("/") + MOTO_RESET_PATH, data=b"", method="POST")
-    with _OPENER.open(request, timeout=timeout) as response:
+    with _opener(ca_file or os.environ.get("AWS_CA_BUNDLE") or None).open(request, timeout=timeout) as response:
         if response.status != 200:
             raise RuntimeError(f"reset of {endpoint_url} answered HTTP {response.status}")
 
@@ -200,7 +225,7 @@ def running_endpoint(state: StateDir, timeout: float = 5.0) -> str | None:
     endpoint = state.read_endpoint()
     if endpoint is None or not recorded_server_alive(state):
         return None
-    return endpoint if check_health(endpoint, timeout=timeout) else None
+    return endpoint if check_health(endpoint, timeout=timeout, ca_file=state.tls.ca_file) else None
 
 
 def _signal_server(pid: int, signum: int) -> None:
@@ -244,11 +269,12 @@ def start_server(
     """
     state.path.mkdir(parents=True, exist_ok=True)
     state.clear()
+    tls = ensure_certificates(state.path)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
     argv = [sys.executable, "-m", "local_aws", "serve", "--host", LOOPBACK, "--port", str(port)]
-    argv += ["--port-file", str(state.port_file)] + (["--verbose"] if verbose else [])
+    argv += ["--port-file", str(state.port_file), "--tls-dir", str(state.path)] + (["--verbose"] if verbose else [])
     with open(state.log_file, "wb") as log:
         process = subprocess.Popen(
             argv,
@@ -270,8 +296,8 @@ def start_server(
             raise StartError(f"local AWS server exited with code {code} during startup:\n{log_tail(state)}")
         if endpoint is None and state.port_file.exists():
             with contextlib.suppress(ValueError):
-                endpoint = f"http://{LOOPBACK}:{int(state.port_file.read_text())}"
-        if endpoint is not None and check_health(endpoint, timeout=2.0):
+                endpoint = f"https://{LOOPBACK}:{int(state.port_file.read_text())}"
+        if endpoint is not None and check_health(endpoint, timeout=2.0, ca_file=tls.ca_file):
             state.endpoint_file.write_text(f"{endpoint}\n")
             return endpoint, process
         if time.monotonic() >= deadline:
@@ -326,14 +352,20 @@ def down(state: StateDir) -> str:
         return f"local AWS: stopped server (pid {pid})"
 
 
-def client_env(endpoint_url: str, region: str | None = None) -> dict[str, str]:
-    """Return the environment variables that point AWS SDKs and CLIs at ``endpoint_url``."""
-    return {
+def client_env(endpoint_url: str, region: str | None = None, ca_file: Path | str | None = None) -> dict[str, str]:
+    """Return the environment variables that point AWS SDKs and CLIs at ``endpoint_url``.
+
+    ``ca_file`` (the server's CA) becomes ``AWS_CA_BUNDLE``, which botocore and the AWS CLI honour.
+    """
+    env = {
         "AWS_ENDPOINT_URL": endpoint_url,
         "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
         "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
         "AWS_DEFAULT_REGION": region or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
     }
+    if ca_file is not None:
+        env["AWS_CA_BUNDLE"] = str(ca_file)
+    return env
 
 
 class LocalAWS:
@@ -380,6 +412,11 @@ class LocalAWS:
         return self._state.path
 
     @property
+    def ca_file(self) -> Path:
+        """The CA certificate clients must trust (``AWS_CA_BUNDLE``)."""
+        return TLSFiles.in_dir(self.state_dir).ca_file
+
+    @property
     def pid(self) -> int:
         """Process id of the server."""
         if self._process is None:
@@ -424,11 +461,11 @@ class LocalAWS:
 
     def reset(self) -> None:
         """Empty all server state."""
-        reset(self.endpoint_url)
+        reset(self.endpoint_url, ca_file=self.ca_file)
 
     def env(self, region: str | None = None) -> dict[str, str]:
         """Environment variables pointing SDKs at this server (merge into a child's environment)."""
-        return client_env(self.endpoint_url, region)
+        return client_env(self.endpoint_url, region, self.ca_file)
 
     def client(self, service_name: str, region_name: str | None = None, **kwargs: Any) -> Any:
         """Return a boto3 client for this server with the dummy credentials."""
@@ -441,6 +478,7 @@ class LocalAWS:
             region_name=env["AWS_DEFAULT_REGION"],
             aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+            verify=kwargs.pop("verify", str(self.ca_file)),
             **kwargs,
         )
 

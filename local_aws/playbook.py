@@ -128,6 +128,7 @@ class PlaybookRunner:
                 "ANSIBLE_LOCAL_TEMP": str(self.tmp_path / "ansible-tmp"),
                 "ANSIBLE_NOCOLOR": "1",
                 "AWS_ENDPOINT_URL": self.server.endpoint_url,
+                "AWS_CA_BUNDLE": str(self.server.ca_file),
                 # Real credentials must never be needed: the inventory carries the local AWS dummies.
                 "AWS_SHARED_CREDENTIALS_FILE": str(self.tmp_path / "no-credentials"),
                 "AWS_CONFIG_FILE": str(self.tmp_path / "no-config"),

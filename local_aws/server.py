@@ -55,11 +55,15 @@ from moto.moto_server.werkzeug_app import create_backend_app
 from werkzeug.serving import BaseWSGIServer
 from werkzeug.serving import make_server
 
+from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontExtension
 from local_aws.constants import HEALTH_PATH
 from local_aws.constants import INTERNAL_PREFIX
 from local_aws.constants import MOTO_RESET_PATH
 from local_aws.mediaconvert import MediaConvertExtension
+from local_aws.tls import TLSFiles
+from local_aws.tls import ensure_certificates
+from local_aws.tls import server_context
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -131,9 +135,11 @@ class LocalAWSApp:
         """
         self.extensions: list[Extension] = list(default_extensions() if extensions is None else extensions)
         self.fallback: WSGIApp = fallback or DomainDispatcherApplication(create_backend_app)
+        s3_policy.install()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Dispatch one request."""
+        s3_policy.set_request_context(environ)
         for extension in self.extensions:
             if extension.matches(environ):
                 return extension(environ, start_response)
@@ -169,32 +175,55 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def make_local_aws_server(
-    host: str = "127.0.0.1", port: int = 0, *, verbose: bool = False, app: WSGIApp | None = None
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    verbose: bool = False,
+    app: WSGIApp | None = None,
+    tls: TLSFiles | None = None,
 ) -> BaseWSGIServer:
     """Bind a threaded werkzeug server for :class:`LocalAWSApp` (``port=0`` picks a free port).
 
+    With ``tls`` the server speaks HTTPS only (TLS 1.2 or later), as AWS endpoints do.
     The bound port is in ``server.port``. ``MOTO_PORT`` is set to it, because moto builds URLs that
     point back at itself (SQS queue URLs, Lambda and CloudFormation callbacks) from that variable.
     """
     handler = type("LocalAWSRequestHandler", (_RequestHandler,), {"verbose": verbose})
-    server = make_server(host, port, app or LocalAWSApp(), threaded=True, request_handler=handler)
+    ssl_context = server_context(tls) if tls is not None else None
+    server = make_server(
+        host, port, app or LocalAWSApp(), threaded=True, request_handler=handler, ssl_context=ssl_context
+    )
     os.environ["MOTO_PORT"] = str(server.port)
     return server
 
 
-def serve(host: str = "127.0.0.1", port: int = 0, *, verbose: bool = False, port_file: Path | None = None) -> None:
-    """Run the server in the foreground until SIGINT or SIGTERM.
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    verbose: bool = False,
+    port_file: Path | None = None,
+    tls_dir: Path | None = None,
+) -> None:
+    """Run the HTTPS server in the foreground until SIGINT or SIGTERM.
 
     :param port_file: if given, the bound port is written there (atomically) once the socket listens,
         which lets a parent process use ``port=0`` without a race between choosing and binding a port.
+    :param tls_dir: directory of the CA and server certificate (generated there if missing);
+        default: the current directory.
     """
-    server = make_local_aws_server(host, port, verbose=verbose)
+    tls = ensure_certificates(Path(tls_dir or "."))
+    server = make_local_aws_server(host, port, verbose=verbose, tls=tls)
     url_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
     if port_file is not None:
         tmp = port_file.with_name(port_file.name + ".tmp")
         tmp.write_text(f"{server.port}\n")
         tmp.replace(port_file)
-    print(f"local_aws: moto {moto_version()} listening on http://{url_host}:{server.port}", file=sys.stderr, flush=True)
+    print(
+        f"local_aws: moto {moto_version()} listening on https://{url_host}:{server.port} (CA {tls.ca_file})",
+        file=sys.stderr,
+        flush=True,
+    )
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     server.serve_forever()  # returns on KeyboardInterrupt and closes the socket

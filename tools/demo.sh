@@ -10,8 +10,10 @@ export LOCAL_AWS_STATE_DIR="$PWD/.local-aws/demo"
 stop() { python -m local_aws down >/dev/null 2>&1 || true; }
 trap stop EXIT
 
-line=$(python -m local_aws up)
-export AWS_ENDPOINT_URL="${line#AWS_ENDPOINT_URL=}"
+# `up` prints AWS_ENDPOINT_URL=... and AWS_CA_BUNDLE=... (the local AWS speaks HTTPS with a private CA).
+while IFS='=' read -r name value; do
+  case "$name" in AWS_ENDPOINT_URL | AWS_CA_BUNDLE) export "$name=$value" ;; esac
+done < <(python -m local_aws up)
 echo "Local AWS at $AWS_ENDPOINT_URL"
 
 ansible-playbook playbooks/site.yml -i inventories/local

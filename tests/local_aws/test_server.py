@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -30,8 +31,7 @@ from local_aws.server import HealthExtension
 from local_aws.server import LocalAWSApp
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ENDPOINT_LINE = re.compile(r"^AWS_ENDPOINT_URL=http://127\.0\.0\.1:(\d+)\n$")
-NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+ENDPOINT_LINE = re.compile(r"^AWS_ENDPOINT_URL=https://127\.0\.0\.1:(\d+)\nAWS_CA_BUNDLE=(/.+/ca\.pem)\n$")
 
 
 def run_cli(*args: str, cwd: Path = REPO_ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -74,11 +74,16 @@ def test_up_status_env_down_lifecycle(state_dir: Path) -> None:
     match = ENDPOINT_LINE.match(up.stdout)
     assert match, f"unexpected stdout {up.stdout!r}"
     port = int(match.group(1))
-    endpoint = f"http://127.0.0.1:{port}"
+    endpoint = f"https://127.0.0.1:{port}"
+    ca_file = state_dir / "ca.pem"
+    assert Path(match.group(2)) == ca_file.resolve()
     pid = int((state_dir / "pid").read_text())
     assert (state_dir / "endpoint").read_text().strip() == endpoint
     assert pid_alive(pid)
-    assert check_health(endpoint) is not None
+    assert check_health(endpoint, ca_file=ca_file) is not None
+    # HTTPS only, and only for clients that trust the private CA.
+    assert check_health(endpoint.replace("https:", "http:", 1)) is None
+    assert check_health(endpoint, ca_file=None) is None
 
     status = run_cli("status", "--state-dir", str(state_dir))
     assert status.returncode == 0
@@ -91,6 +96,7 @@ def test_up_status_env_down_lifecycle(state_dir: Path) -> None:
         "export AWS_ACCESS_KEY_ID=testing",
         "export AWS_SECRET_ACCESS_KEY=testing",
         "export AWS_DEFAULT_REGION=us-west-2",
+        f"export AWS_CA_BUNDLE={ca_file.resolve()}",
     ]
 
     again = run_cli("up", "--state-dir", str(state_dir))
@@ -104,7 +110,7 @@ def test_up_status_env_down_lifecycle(state_dir: Path) -> None:
     assert f"stopped server (pid {pid})" in down.stdout
     assert not pid_alive(pid)
     assert port_is_free(port)
-    assert check_health(endpoint) is None
+    assert check_health(endpoint, ca_file=ca_file) is None
     assert not (state_dir / "pid").exists() and not (state_dir / "endpoint").exists()
     assert (state_dir / "server.log").exists()
 
@@ -122,7 +128,8 @@ def test_default_state_dir_is_dot_local_aws_in_cwd(tmp_path: Path) -> None:
     try:
         assert up.returncode == 0, up.stderr
         assert (tmp_path / ".local-aws" / "pid").exists()
-        assert (tmp_path / ".local-aws" / "endpoint").read_text().strip() == up.stdout.strip().split("=", 1)[1]
+        endpoint_line = up.stdout.splitlines()[0]
+        assert (tmp_path / ".local-aws" / "endpoint").read_text().strip() == endpoint_line.split("=", 1)[1]
     finally:
         assert run_cli("down", cwd=tmp_path).returncode == 0
     assert not (tmp_path / ".local-aws" / "pid").exists()
@@ -154,7 +161,9 @@ def test_two_servers_get_different_ports(tmp_path: Path) -> None:
         assert [proc.returncode for proc in procs] == [0, 0]
         ports = [int(ENDPOINT_LINE.match(out).group(1)) for out in outputs]  # type: ignore[union-attr]
         assert ports[0] != ports[1]
-        assert all(check_health(f"http://127.0.0.1:{port}") for port in ports)
+        assert all(
+            check_health(f"https://127.0.0.1:{port}", ca_file=d / "ca.pem") for port, d in zip(ports, dirs, strict=True)
+        )
     finally:
         for d in dirs:
             run_cli("down", "--state-dir", str(d))
@@ -219,7 +228,7 @@ def test_local_aws_object_starts_and_stops() -> None:
     aws = LocalAWS()
     with aws:
         pid, state = aws.pid, aws.state_dir
-        assert check_health(aws.endpoint_url) is not None
+        assert check_health(aws.endpoint_url, ca_file=aws.ca_file) is not None
         assert pid_alive(pid)
         assert (state / "server.log").exists()
     assert not pid_alive(pid)
@@ -228,8 +237,15 @@ def test_local_aws_object_starts_and_stops() -> None:
         aws.endpoint_url  # noqa: B018
 
 
+def trusting(aws: LocalAWS) -> urllib.request.OpenerDirector:
+    """urllib without proxies that trusts the server's private CA."""
+    context = ssl.create_default_context(cafile=str(aws.ca_file))
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context))
+
+
 def test_health_endpoint_and_private_namespace(aws: LocalAWS) -> None:
-    with NO_PROXY.open(aws.endpoint_url + "/_local_aws/health") as response:
+    opener = trusting(aws)
+    with opener.open(aws.endpoint_url + "/_local_aws/health") as response:
         assert response.headers["Content-Type"] == "application/json"
         health = json.loads(response.read())
     assert health["status"] == "ok"
@@ -238,7 +254,7 @@ def test_health_endpoint_and_private_namespace(aws: LocalAWS) -> None:
     for method, path, code in [("POST", "/_local_aws/health", 405), ("GET", "/_local_aws/other", 404)]:
         request = urllib.request.Request(aws.endpoint_url + path, method=method, data=b"" if method == "POST" else None)
         with pytest.raises(urllib.error.HTTPError) as raised:
-            NO_PROXY.open(request)
+            opener.open(request)
         assert raised.value.code == code
 
 
@@ -259,7 +275,7 @@ def test_reset_empties_state(aws: LocalAWS) -> None:
     s3 = aws.client("s3")
     s3.create_bucket(Bucket="doomed-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     assert len(s3.list_buckets()["Buckets"]) == 1
-    reset(aws.endpoint_url)
+    reset(aws.endpoint_url, ca_file=aws.ca_file)
     assert s3.list_buckets()["Buckets"] == []
 
 

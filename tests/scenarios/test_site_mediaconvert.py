@@ -133,17 +133,6 @@ def test_converge_creates_queue_template_notifications_and_the_rails_document(pl
     assert check.stats()["changed"] == 0
 
 
-# Known gap, fixed where it belongs (the local AWS), not by loosening the buckets: the local AWS speaks plain
-# HTTP, so every S3 request is "insecure transport" and the buckets' DenyInsecureTransport statement refuses the
-# upload of the master (moto evaluates aws:SecureTransport). These pass once local_aws serves HTTPS with a CA
-# that clients trust (AWS_CA_BUNDLE); strict, so they report when that lands. The transcode itself is shown by
-# tests/local_aws/test_mediaconvert.py on buckets without the TLS statement.
-NEEDS_HTTPS_LOCAL_AWS = pytest.mark.xfail(
-    strict=True, reason="local AWS serves HTTP; the TLS-only bucket policy denies the master upload (403)"
-)
-
-
-@NEEDS_HTTPS_LOCAL_AWS
 def test_a_job_from_the_rails_document_transcodes_and_notifies(playbook, aws, tmp_path, clip):
     assert playbook.run().rc == 0
     s3, mediaconvert, sqs = aws.client("s3"), aws.client("mediaconvert"), aws.client("sqs")
