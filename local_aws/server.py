@@ -21,6 +21,8 @@ An extension is any object with:
 ``reset() -> None`` (optional)
     Called on ``POST /moto-api/reset`` before moto resets its own backends, so that emulated
     services with their own state are emptied together with moto's.
+``bind_fallback(app) -> None`` (optional)
+    :class:`LocalAWSApp` hands it moto's application: to check a request, then let moto answer.
 
 Rules: never claim a request that a real AWS API would send to moto. Our own paths live under
 ``/_local_aws/`` (see :mod:`local_aws.constants`; unclaimed paths there answer 404). An emulated
@@ -57,10 +59,12 @@ from werkzeug.serving import make_server
 
 from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontExtension
+from local_aws.cloudfront_edge import CloudFrontEdgeExtension
 from local_aws.constants import HEALTH_PATH
 from local_aws.constants import INTERNAL_PREFIX
 from local_aws.constants import MOTO_RESET_PATH
 from local_aws.mediaconvert import MediaConvertExtension
+from local_aws.s3_post import S3PostPolicyExtension
 from local_aws.tls import TLSFiles
 from local_aws.tls import ensure_certificates
 from local_aws.tls import server_context
@@ -118,7 +122,14 @@ class HealthExtension:
 
 def default_extensions() -> list[Extension]:
     """Return the extensions a server runs with, in the order they are consulted."""
-    return [HealthExtension(), CloudFrontExtension(), MediaConvertExtension()]
+    cloudfront = CloudFrontExtension()
+    return [
+        HealthExtension(),
+        cloudfront,
+        CloudFrontEdgeExtension(cloudfront.store),
+        S3PostPolicyExtension(),
+        MediaConvertExtension(),
+    ]
 
 
 class LocalAWSApp:
@@ -135,6 +146,10 @@ class LocalAWSApp:
         """
         self.extensions: list[Extension] = list(default_extensions() if extensions is None else extensions)
         self.fallback: WSGIApp = fallback or DomainDispatcherApplication(create_backend_app)
+        for extension in self.extensions:
+            bind = getattr(extension, "bind_fallback", None)
+            if callable(bind):
+                bind(self.fallback)
         s3_policy.install()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -1,0 +1,852 @@
+"""A local CloudFront edge: viewer requests to the distributions of the local AWS.
+
+Addressing
+==========
+The local AWS serves every service over HTTPS on one loopback port, so the edge is chosen by the
+``Host`` header, as on a real edge location: a request whose ``Host`` (port removed, case-insensitive)
+is the ``DomainName`` of a distribution (``d111111abcdef8.cloudfront.net``) or one of its ``Aliases``
+(``*.example.com`` wildcards included) is a viewer request to that distribution::
+
+    curl --cacert ca.pem -H 'Host: d111111abcdef8.cloudfront.net' https://127.0.0.1:PORT/books/1/index.m3u8
+
+:meth:`CloudFrontEdgeExtension.matches` claims hosts ending in ``.cloudfront.net`` and hosts equal to
+an alias of a distribution; it never claims an IP address, ``localhost``, ``*.localhost`` or an
+``amazonaws.com`` host, so AWS API requests (path or virtual-host style) still reach the API emulations.
+
+What is emulated (CloudFront Developer Guide)
+=============================================
+* Distribution lookup by domain name or alias. An unknown host, or a distribution whose ``Enabled`` is
+  false, answers 403.
+* Cache behaviour selection: the ordered ``CacheBehaviors`` in order, the first whose ``PathPattern``
+  matches the URL path (case-sensitive; ``*`` any run of characters including ``/``, ``?`` one character;
+  with or without a leading ``/``), else ``DefaultCacheBehavior``. The query string is not matched.
+* ``ViewerProtocolPolicy``: ``https-only`` answers an HTTP request 403; ``redirect-to-https`` answers an
+  HTTP ``GET``/``HEAD`` 301 with ``Location: https://<host><path>[?<query>]`` (other methods are not
+  redirected). The server itself speaks HTTPS only, so this matters only in-process.
+* ``AllowedMethods``: a method not listed answers 403. Allowed methods other than ``GET``/``HEAD``
+  (``OPTIONS``, ``PUT``, ``POST``, ``PATCH``, ``DELETE``) answer 403 ``NotImplemented``: the local edge
+  forwards only ``GET`` and ``HEAD``.
+* Restricted viewer access (``TrustedKeyGroups`` enabled with keys): signed cookies
+  (``CloudFront-Policy`` or ``CloudFront-Expires``, ``CloudFront-Signature``, ``CloudFront-Key-Pair-Id``,
+  optional ``CloudFront-Hash-Algorithm``) or signed URL parameters (``Policy`` or ``Expires``,
+  ``Signature``, ``Key-Pair-Id``, optional ``Hash-Algorithm``). When the URL carries signing parameters
+  only they count (the guide: a signed URL takes precedence over signed cookies). Checks: the key-pair
+  ID is a public key of one of the behaviour's trusted key groups (from the shared
+  :class:`~local_aws.cloudfront.CloudFrontStore`); values use CloudFront's URL-safe base64 (``-`` ``_``
+  ``~`` for ``+`` ``=`` ``/``); the signature verifies over the exact policy bytes (RSA PKCS#1 v1.5, or
+  ECDSA for an EC public key; SHA-1 unless ``SHA256`` is named); a canned policy is rebuilt from the
+  request URL; the single statement's ``Resource`` (``*``/``?`` wildcards; absent = any) matches
+  ``<scheme>://<host><path>[?<query>]`` (for signed URLs without the signing parameters);
+  ``DateLessThan`` is in the future; ``DateGreaterThan``, if present, in the past; ``IpAddress``
+  ``AWS:SourceIp``, if present, contains the client address (``REMOTE_ADDR``).
+* S3 origins (``<bucket>.s3.amazonaws.com``, ``<bucket>.s3.<region>.amazonaws.com``, legacy
+  ``<bucket>.s3-<region>``, dualstack): the object ``OriginPath`` + path is read in-process from moto's S3
+  backend, with the bucket policy evaluated by :mod:`local_aws.s3_policy` as S3 would for the caller
+  CloudFront is: with an ``OriginAccessControlId`` the service principal ``cloudfront.amazonaws.com``
+  with ``aws:SourceArn`` (the distribution ARN) and ``aws:SourceAccount``; with a legacy origin access
+  identity its IAM ARN; otherwise an anonymous caller (denied by the bucket's ``RestrictPublicBuckets``).
+  ``aws:SecureTransport`` is the viewer's protocol (CloudFront uses the viewer's protocol towards S3).
+  S3's answers pass through: 403 ``AccessDenied`` without ``s3:GetObject``; a missing key 404
+  ``NoSuchKey`` if the caller has ``s3:ListBucket`` on the bucket, else 403 ``AccessDenied``; a missing
+  bucket 404 ``NoSuchBucket``. ``DefaultRootObject`` is served for ``/``. Origin groups fail over to
+  the next member on their ``FailoverCriteria`` status codes.
+* Responses: the object with S3's ``Content-Type`` (as stored; ``binary/octet-stream`` when none),
+  ``Content-Length``, ``ETag``, ``Last-Modified``, ``Accept-Ranges``, the stored ``Cache-Control``,
+  ``Content-Encoding``, ``Content-Disposition``, ``Content-Language``, ``Expires``, ``x-amz-meta-*`` and
+  S3's ``x-amz-version-id``/``-server-side-encryption*``/``-storage-class`` headers,
+  plus CloudFront's ``X-Cache`` (``Miss from cloudfront``; ``Error from cloudfront`` on errors),
+  ``Via: 1.1 <hex>.cloudfront.net (CloudFront)`` and ``X-Amz-Cf-Id``. ``HEAD`` answers the headers only.
+  One ``Range: bytes=a-b`` / ``bytes=a-`` / ``bytes=-n`` answers 206 with ``Content-Range``; an
+  unsatisfiable range 416 ``InvalidRange``; several ranges are ignored (200, as S3). ``If-None-Match`` /
+  ``If-Modified-Since`` answer 304, ``If-Match`` / ``If-Unmodified-Since`` 412.
+
+Error bodies
+============
+Signature errors use the XML CloudFront sends (status 403): ``MissingKey`` "Missing Key-Pair-Id query
+parameter or cookie value" (no key-pair ID), ``InvalidKey`` "Unknown Key" (a key-pair ID that is not a
+public key of the behaviour's trusted key groups, the message AWS's troubleshooting guide quotes) and
+``AccessDenied`` "Access denied" (any other failed check). Errors from S3 are S3's XML. For its other
+errors real CloudFront sends an HTML page; the local edge sends the same status with a small XML body
+``<Error><Code>..</Code><Message>..</Message></Error>`` (codes of our own: ``BadRequest`` 403 for an
+unknown host or a disabled distribution, ``HTTPSRequired`` 403, ``MethodNotAllowed`` 403,
+``NotImplemented`` 403, ``OriginNotEmulated`` 502, ``InternalError`` 500).
+
+Not emulated
+============
+No caching: every request reads the origin (``X-Cache`` is always a miss; cache and origin request
+policies, TTLs, invalidations and ``Age`` have no effect). Custom (non-S3) origins, S3 website endpoints
+and access points answer 502. Legacy ``TrustedSigners`` (account key pairs) never validate (403
+``InvalidKey``). Not applied: ``CustomErrorResponses``, CloudFront Functions and Lambda@Edge, response
+headers policies, geo restrictions, WAF, field-level encryption, compression, ``If-Range``, S3 ACLs,
+SSE-KMS permissions and account-level public access blocks. A request for the bucket root (empty key
+and no ``DefaultRootObject``) answers 403 instead of S3's listing. ``Status`` (``InProgress``) is
+ignored: a distribution serves as soon as it exists. Distributions created behind the CloudFront API's
+back (without the configuration :mod:`local_aws.cloudfront` keeps) are unknown hosts here. The
+HTTP server adds its own ``Server: Werkzeug/...`` header next to S3's ``Server: AmazonS3``.
+
+Clients: ffmpeg sends ``-headers`` (``Host`` and ``Cookie``) with every HLS segment request but not its
+``-ca_file``, so trust the CA through OpenSSL (``SSL_CERT_FILE=ca.pem``); ``ansible.builtin.uri`` takes
+``headers: {Host: ..., Cookie: ...}`` and ``ca_path``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import ipaddress
+import json
+import os
+import re
+import time
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+from urllib.parse import unquote
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+from werkzeug.http import parse_cookie
+from werkzeug.http import parse_date
+from werkzeug.wrappers import Response
+
+from local_aws import s3_policy
+from local_aws.cloudfront import CloudFrontStore
+
+StartResponse = Callable[..., Any]
+
+#: Suffix of the domain names CloudFront gives distributions.
+EDGE_DOMAIN_SUFFIX = ".cloudfront.net"
+
+#: The service principal CloudFront uses with an origin access control.
+CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com"
+
+#: Query parameters of a signed URL (removed from the URL a policy ``Resource`` is matched against).
+SIGNED_URL_PARAMS = frozenset({"Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"})
+
+#: Account id of the anonymous caller CloudFront is towards an origin without OAC or OAI.
+ANONYMOUS_ACCOUNT = "anonymous"
+
+#: Methods served from the origin.
+SERVED_METHODS = ("GET", "HEAD")
+
+#: S3 REST endpoints: ``bucket.s3.amazonaws.com``, ``bucket.s3.<region>.amazonaws.com``, legacy
+#: ``bucket.s3-<region>.amazonaws.com`` and dualstack (website endpoints are custom origins).
+_S3_REST_DOMAIN = re.compile(
+    r"^(?P<bucket>[a-z0-9][a-z0-9.\-]*?)\.s3(?:\.dualstack)?(?:[.-](?!website)(?P<region>[a-z0-9-]+))?"
+    r"\.amazonaws\.com(?:\.cn)?$"
+)
+
+#: Object metadata S3 returns as response headers (besides ``Content-Type`` and ``x-amz-meta-*``).
+_PASSED_METADATA = {
+    "cache-control": "Cache-Control",
+    "content-encoding": "Content-Encoding",
+    "content-disposition": "Content-Disposition",
+    "content-language": "Content-Language",
+    "expires": "Expires",
+}
+
+#: S3 response headers of a GetObject that CloudFront passes on (moto's ``x-amz-sdk-*`` is no S3 header).
+_PASSED_S3_HEADERS = (
+    "x-amz-version-id",
+    "x-amz-server-side-encryption",
+    "x-amz-storage-class",
+    "x-amz-restore",
+    "x-amz-website-redirect-location",
+    "x-amz-object-lock-",
+)
+
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _items(container: Any) -> list[Any]:
+    """``container["Items"]`` as a list (absent -> ``[]``)."""
+    if not isinstance(container, dict):
+        return []
+    return list(container.get("Items") or [])
+
+
+def _wildcard(pattern: str, value: str) -> bool:
+    """Case-sensitive match where ``*`` is any run of characters (``/`` included) and ``?`` one."""
+    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+def viewer_host(environ: dict[str, Any]) -> str:
+    """The ``Host`` of a request, lower-cased, without port or trailing dot (``""`` for IPv6 literals)."""
+    host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "").strip().lower()
+    if host.startswith("["):
+        return ""
+    host = host.rsplit(":", 1)[0] if ":" in host else host
+    return host.rstrip(".")
+
+
+def _never_an_edge(host: str) -> bool:
+    """Hosts that address the AWS APIs of the local AWS, never a distribution."""
+    if not host or "." not in host or host == "localhost" or host.endswith(".localhost"):
+        return True
+    if host.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def path_pattern_matches(pattern: str, path: str) -> bool:
+    """CloudFront's ``PathPattern`` test (leading ``/`` optional, case-sensitive wildcards)."""
+    return _wildcard(pattern if pattern.startswith("/") else "/" + pattern, path)
+
+
+def select_cache_behaviour(config: dict[str, Any], path: str) -> dict[str, Any]:
+    """The first ordered cache behaviour whose path pattern matches ``path``, else the default one."""
+    for behaviour in _items(config.get("CacheBehaviors")):
+        if isinstance(behaviour, dict) and path_pattern_matches(str(behaviour.get("PathPattern", "")), path):
+            return behaviour
+    return dict(config.get("DefaultCacheBehavior") or {})
+
+
+def cloudfront_b64decode(value: str) -> bytes:
+    """Decode CloudFront's URL-safe base64 (``-`` ``_`` ``~`` stand for ``+`` ``=`` ``/``)."""
+    text = value.strip().replace("-", "+").replace("_", "=").replace("~", "/")
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+
+
+def canned_policy(resource: str, expires: int) -> bytes:
+    """The policy a canned signature signs (the guide's exact layout, no whitespace)."""
+    statement = {"Resource": resource, "Condition": {"DateLessThan": {"AWS:EpochTime": expires}}}
+    return json.dumps({"Statement": [statement]}, separators=(",", ":")).encode()
+
+
+@lru_cache(maxsize=128)
+def _load_public_key(pem: str) -> Any:
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
+    return serialization.load_pem_public_key(pem.encode())
+
+
+def verify_signature(pem: str, message: bytes, signature: bytes, hash_algorithm: str = "SHA1") -> bool:
+    """True if ``signature`` is a valid signature of ``message`` by the public key ``pem``."""
+    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import padding  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415
+
+    algorithm = {"SHA1": hashes.SHA1, "SHA256": hashes.SHA256}.get(hash_algorithm)
+    if algorithm is None:
+        return False
+    try:
+        key = _load_public_key(pem)
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, message, padding.PKCS1v15(), algorithm())
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, message, ec.ECDSA(algorithm()))
+        else:
+            return False
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def _random_cf_id() -> str:
+    """An ``X-Amz-Cf-Id`` (56 characters, like CloudFront's)."""
+    return base64.urlsafe_b64encode(os.urandom(42)).decode()
+
+
+def _via() -> str:
+    return f"1.1 {os.urandom(16).hex()}.cloudfront.net (CloudFront)"
+
+
+def _xml_error(code: str, message: str, **extra: str) -> bytes:
+    members = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in extra.items())
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{escape(message)}</Message>'
+        f"{members}</Error>"
+    ).encode()
+
+
+# --------------------------------------------------------------------------------------------------
+# Distributions and origin responses
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EdgeDistribution:
+    """What the edge needs of a distribution: identity, account and ``DistributionConfig``."""
+
+    id: str
+    arn: str
+    domain_name: str
+    account_id: str
+    partition: str
+    config: dict[str, Any]
+
+    @property
+    def aliases(self) -> list[str]:
+        """The alternate domain names, lower-cased."""
+        return [str(alias).lower().rstrip(".") for alias in _items(self.config.get("Aliases"))]
+
+
+def moto_distributions() -> Iterator[EdgeDistribution]:
+    """Every distribution in moto's CloudFront backends that :mod:`local_aws.cloudfront` configured."""
+    from moto.cloudfront.models import cloudfront_backends  # noqa: PLC0415  (server process only)
+
+    for account_id, account_backends in list(cloudfront_backends.items()):
+        for partition, backend in list(account_backends.items()):
+            for dist in list(backend.distributions.values()):
+                config = getattr(dist, "local_aws_config", None)
+                if config is not None:
+                    yield EdgeDistribution(dist.id, dist.arn, dist.domain_name, account_id, partition, config)
+
+
+@dataclass
+class OriginResponse:
+    """An origin's answer. For a 200, ``last_modified``/``etag`` feed conditional and range requests."""
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: datetime.datetime | None = None
+
+
+def s3_error(status: int, code: str, message: str, **extra: str) -> OriginResponse:
+    """An error as S3 sends it."""
+    extra["RequestId"] = os.urandom(8).hex().upper()
+    extra["HostId"] = base64.b64encode(os.urandom(48)).decode()
+    body = _xml_error(code, message, **extra)
+    return OriginResponse(status, [("Content-Type", "application/xml"), ("Server", "AmazonS3")], body)
+
+
+#: Reads an S3 object for CloudFront: ``(bucket, key, request context) -> OriginResponse``.
+S3Reader = Callable[[str, str, s3_policy.RequestContext], OriginResponse]
+
+
+class MotoS3Origin:
+    """An S3 origin read in-process from moto's S3 backend, with the bucket policy evaluated as S3 does."""
+
+    def __call__(self, bucket_name: str, key: str, context: s3_policy.RequestContext) -> OriginResponse:
+        """GetObject ``key`` of ``bucket_name`` as ``context.caller`` (the bucket's owner account decides)."""
+        from moto.s3.models import s3_backends  # noqa: PLC0415  (server process only)
+
+        owner = s3_backends.bucket_accounts.get(bucket_name)
+        backend = bucket = None
+        if owner is not None:
+            owner_partition, account_id = owner
+            try:
+                backend = s3_backends[account_id][owner_partition]
+                bucket = backend.get_bucket(bucket_name)
+            except Exception:  # MissingBucket
+                bucket = None
+        if backend is None or bucket is None:
+            return s3_error(404, "NoSuchBucket", "The specified bucket does not exist", BucketName=bucket_name)
+        arn = f"arn:{owner_partition}:s3:::{bucket_name}"
+        if not key or not self._allows(bucket, "s3:GetObject", f"{arn}/{key}", context):
+            return s3_error(403, "AccessDenied", "Access Denied")
+        obj = backend.get_object(bucket_name, key)  # None for a missing key or a delete marker
+        if obj is None:
+            if self._allows(bucket, "s3:ListBucket", arn, context):
+                return s3_error(404, "NoSuchKey", "The specified key does not exist.", Key=key)
+            return s3_error(403, "AccessDenied", "Access Denied")
+        return self._object_response(obj)
+
+    @staticmethod
+    def _allows(bucket: Any, action: str, resource: str, context: s3_policy.RequestContext) -> bool:
+        if not s3_policy.bucket_allows(bucket, action, resource, context):
+            return False
+        block = getattr(bucket, "public_access_block", None)
+        anonymous = context.caller.service is None and context.caller.account_id == ANONYMOUS_ACCOUNT
+        # RestrictPublicBuckets: a public policy grants nothing to anonymous callers.
+        return not (anonymous and block is not None and bool(getattr(block, "restrict_public_buckets", False)))
+
+    @staticmethod
+    def _object_response(obj: Any) -> OriginResponse:
+        metadata = {str(name).lower(): str(value) for name, value in dict(obj.metadata).items()}
+        headers = [("Content-Type", metadata.get("content-type") or "binary/octet-stream")]
+        headers += [(header, metadata[name]) for name, header in _PASSED_METADATA.items() if name in metadata]
+        headers += [(name, value) for name, value in metadata.items() if name.startswith("x-amz-meta-")]
+        for name, value in obj.response_dict.items():
+            if name.lower().startswith(_PASSED_S3_HEADERS):
+                headers.append((name, str(value)))
+        headers += [
+            ("ETag", obj.etag),
+            ("Last-Modified", obj.last_modified_RFC1123),
+            ("Accept-Ranges", "bytes"),
+            ("Server", "AmazonS3"),
+        ]
+        last_modified = parse_date(obj.last_modified_RFC1123)
+        return OriginResponse(200, headers, bytes(obj.value), etag=obj.etag, last_modified=last_modified)
+
+
+# --------------------------------------------------------------------------------------------------
+# Signed URLs and cookies
+# --------------------------------------------------------------------------------------------------
+
+
+class SignatureError(Exception):
+    """A failed signed URL/cookie check: CloudFront's error code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        """Record the code and message CloudFront answers with (403)."""
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _access_denied() -> SignatureError:
+    return SignatureError("AccessDenied", "Access denied")
+
+
+@dataclass
+class _Viewer:
+    """The parts of a viewer request the edge works with."""
+
+    method: str
+    scheme: str
+    host: str
+    raw_path: str  # as sent (percent-encoded)
+    path: str  # decoded
+    raw_query: str
+    remote_addr: str
+    headers: dict[str, str]
+    cookies: dict[str, str]
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, Any]) -> _Viewer:
+        raw_uri = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "")
+        if raw_uri.startswith(("http://", "https://")):
+            raw_uri = urlsplit(raw_uri).path
+        raw_path = raw_uri.split("?", 1)[0]
+        if not raw_path:
+            wsgi_path = str(environ.get("PATH_INFO") or "/").encode("latin-1").decode("utf-8", "replace")
+            raw_path = quote(wsgi_path, safe="/!$&'()*+,;=:@~-._")
+        raw_path = raw_path.encode("latin-1", "replace").decode("utf-8", "replace")
+        headers = {
+            key[5:].replace("_", "-").lower(): str(value) for key, value in environ.items() if key.startswith("HTTP_")
+        }
+        return cls(
+            method=str(environ.get("REQUEST_METHOD") or "GET").upper(),
+            scheme=str(environ.get("wsgi.url_scheme") or "http"),
+            host=viewer_host(environ),
+            raw_path=raw_path or "/",
+            path=unquote(raw_path or "/"),
+            raw_query=str(environ.get("QUERY_STRING") or ""),
+            remote_addr=str(environ.get("REMOTE_ADDR") or ""),
+            headers=headers,
+            cookies=dict(parse_cookie(str(environ.get("HTTP_COOKIE") or ""))),
+        )
+
+    def query_params(self) -> list[tuple[str, str, str]]:
+        """``(name, value, raw pair)`` for each ``&``-separated query parameter, in order."""
+        params = []
+        for pair in self.raw_query.split("&"):
+            if pair:
+                name, _, value = pair.partition("=")
+                params.append((unquote(name), unquote(value), pair))
+        return params
+
+    def url(self, query: str | None = None) -> str:
+        """``<scheme>://<host><path>[?<query>]`` (the request's own query by default)."""
+        query = self.raw_query if query is None else query
+        return f"{self.scheme}://{self.host}{self.raw_path}" + (f"?{query}" if query else "")
+
+
+def _check_policy(policy_bytes: bytes, url: str, viewer: _Viewer, now: float) -> None:
+    """Check the conditions of a (verified) policy for this request; raise :class:`SignatureError`."""
+    try:
+        document = json.loads(policy_bytes)
+        statements = document["Statement"]
+        if not isinstance(statements, list) or len(statements) != 1 or not isinstance(statements[0], dict):
+            raise _access_denied()
+        statement = statements[0]
+        condition = statement.get("Condition") or {}
+        less_than = condition["DateLessThan"]["AWS:EpochTime"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _access_denied() from exc
+    resource = statement.get("Resource")
+    if resource is not None and (not isinstance(resource, str) or not _wildcard(resource, url)):
+        raise _access_denied()
+    if not isinstance(less_than, int) or isinstance(less_than, bool) or now >= less_than:
+        raise _access_denied()
+    if "DateGreaterThan" in condition:
+        greater_than = (condition.get("DateGreaterThan") or {}).get("AWS:EpochTime")
+        if not isinstance(greater_than, int) or isinstance(greater_than, bool) or now <= greater_than:
+            raise _access_denied()
+    if "IpAddress" in condition:
+        source = (condition.get("IpAddress") or {}).get("AWS:SourceIp")
+        try:
+            allowed = ipaddress.ip_address(viewer.remote_addr) in ipaddress.ip_network(str(source), strict=False)
+        except ValueError:
+            allowed = False
+        if not allowed:
+            raise _access_denied()
+
+
+def check_signed_request(viewer: _Viewer, trusted_keys: dict[str, str], now: float | None = None) -> None:
+    """Raise :class:`SignatureError` unless the request carries a valid signed URL or signed cookies.
+
+    :param trusted_keys: public key id -> PEM, for the keys of the behaviour's trusted key groups.
+    """
+    now = time.time() if now is None else now
+    params = viewer.query_params()
+    signed_url = {name: value for name, value, _ in params if name in SIGNED_URL_PARAMS}
+    if signed_url.keys() & {"Signature", "Key-Pair-Id", "Policy", "Expires"}:
+        values = signed_url
+        names = {"policy": "Policy", "expires": "Expires", "signature": "Signature", "key": "Key-Pair-Id"}
+        names["hash"] = "Hash-Algorithm"
+        unsigned_query = "&".join(raw for name, _, raw in params if name not in SIGNED_URL_PARAMS)
+        url = viewer.url(unsigned_query)
+    else:
+        values = viewer.cookies
+        names = {
+            "policy": "CloudFront-Policy",
+            "expires": "CloudFront-Expires",
+            "signature": "CloudFront-Signature",
+            "key": "CloudFront-Key-Pair-Id",
+            "hash": "CloudFront-Hash-Algorithm",
+        }
+        url = viewer.url()
+    key_id = (values.get(names["key"]) or "").strip()
+    if not key_id:
+        raise SignatureError("MissingKey", "Missing Key-Pair-Id query parameter or cookie value")
+    pem = trusted_keys.get(key_id)
+    if pem is None:
+        raise SignatureError("InvalidKey", "Unknown Key")
+    try:
+        signature = cloudfront_b64decode(values.get(names["signature"]) or "")
+        if names["policy"] in values:
+            policy = cloudfront_b64decode(values[names["policy"]])
+        elif names["expires"] in values:
+            policy = canned_policy(url, int(values[names["expires"]].strip()))
+        else:
+            raise _access_denied()
+    except (ValueError, binascii.Error) as exc:
+        raise _access_denied() from exc
+    if not signature or not verify_signature(pem, policy, signature, values.get(names["hash"]) or "SHA1"):
+        raise _access_denied()
+    _check_policy(policy, url, viewer, now)
+
+
+# --------------------------------------------------------------------------------------------------
+# The extension
+# --------------------------------------------------------------------------------------------------
+
+
+class CloudFrontEdgeExtension:
+    """Answers viewer requests to the local distributions; see the module docstring.
+
+    :param store: the :class:`~local_aws.cloudfront.CloudFrontStore` of the CloudFront API extension
+        (key groups and public keys).
+    :param distributions: returns the distributions to serve (default: moto's, see
+        :func:`moto_distributions`).
+    :param s3_reader: reads an S3 origin object (default: :class:`MotoS3Origin`).
+    :param clock: current time in seconds since the epoch (signature expiry checks).
+    """
+
+    name = "cloudfront-edge"
+
+    def __init__(
+        self,
+        store: CloudFrontStore | None = None,
+        *,
+        distributions: Callable[[], Iterable[EdgeDistribution]] | None = None,
+        s3_reader: S3Reader | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Wire the edge to the CloudFront store, the distribution lookup and the S3 reader."""
+        self.store = store if store is not None else CloudFrontStore()
+        self.distributions = distributions or moto_distributions
+        self.s3_reader: S3Reader = s3_reader or MotoS3Origin()
+        self.clock = clock
+
+    # ---- routing ----------------------------------------------------------------------------------
+
+    def find_distribution(self, host: str) -> EdgeDistribution | None:
+        """The distribution whose domain name or alias is ``host`` (exact aliases beat wildcards)."""
+        best: tuple[int, EdgeDistribution] | None = None
+        for dist in self.distributions():
+            if dist.domain_name.lower() == host:
+                return dist
+            for alias in dist.aliases:
+                if alias == host:
+                    return dist
+                if alias.startswith("*.") and host.endswith(alias[1:]) and (best is None or len(alias) > best[0]):
+                    best = (len(alias), dist)
+        return best[1] if best else None
+
+    def matches(self, environ: dict[str, Any]) -> bool:
+        """Claim ``*.cloudfront.net`` hosts and the aliases of distributions, never an AWS API host."""
+        host = viewer_host(environ)
+        if host.endswith(EDGE_DOMAIN_SUFFIX):
+            return True
+        if _never_an_edge(host):
+            return False
+        return self.find_distribution(host) is not None
+
+    # ---- answering --------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer one viewer request."""
+        viewer = _Viewer.from_environ(environ)
+        try:
+            response = self.handle(viewer)
+        except s3_policy.UnsupportedCondition as exc:
+            response = self._error(500, "InternalError", str(exc))
+        response.headers.setdefault("Via", _via())
+        response.headers.setdefault("X-Amz-Cf-Id", _random_cf_id())
+        return response(environ, start_response)
+
+    def _error(self, status: int, code: str, message: str) -> Response:
+        body = _xml_error(code, message)
+        headers = [("Content-Type", "text/xml"), ("X-Cache", "Error from cloudfront")]
+        return Response(body, status=status, headers=headers)
+
+    def handle(self, viewer: _Viewer) -> Response:
+        """The response to a parsed viewer request."""
+        dist = self.find_distribution(viewer.host)
+        if dist is None:
+            return self._error(
+                403, "BadRequest", f"The request could not be satisfied: no distribution serves {viewer.host}."
+            )
+        config = dist.config
+        if not config.get("Enabled"):
+            return self._error(
+                403, "BadRequest", f"The request could not be satisfied: distribution {dist.id} is disabled."
+            )
+        path = viewer.path
+        if path == "/" and config.get("DefaultRootObject"):
+            path = "/" + str(config["DefaultRootObject"]).lstrip("/")
+        behaviour = select_cache_behaviour(config, viewer.path)
+
+        policy = behaviour.get("ViewerProtocolPolicy", "allow-all")
+        if viewer.scheme != "https" and policy == "https-only":
+            return self._error(403, "HTTPSRequired", "This cache behaviour requires HTTPS (https-only).")
+        if viewer.scheme != "https" and policy == "redirect-to-https" and viewer.method in SERVED_METHODS:
+            location = f"https://{viewer.host}{viewer.raw_path}" + (f"?{viewer.raw_query}" if viewer.raw_query else "")
+            body = b"<html><head><title>301 Moved Permanently</title></head><body>301 Moved Permanently</body></html>"
+            headers = [("Location", location), ("Content-Type", "text/html"), ("X-Cache", "Redirect from cloudfront")]
+            return Response(body, status=301, headers=headers)
+
+        allowed = [str(method).upper() for method in _items(behaviour.get("AllowedMethods"))] or list(SERVED_METHODS)
+        if viewer.method not in allowed:
+            return self._error(
+                403,
+                "MethodNotAllowed",
+                "This distribution is not configured to allow the HTTP request method that was used for this "
+                "request. The distribution supports only cachable requests.",
+            )
+        if viewer.method not in SERVED_METHODS:
+            return self._error(
+                403,
+                "NotImplemented",
+                f"The cache behaviour allows {viewer.method}, but the local CloudFront edge forwards only GET and "
+                "HEAD requests to the origin.",
+            )
+
+        if self._restricts_viewers(behaviour):
+            try:
+                check_signed_request(viewer, self._trusted_keys(dist, behaviour), self.clock())
+            except SignatureError as exc:
+                return self._error(403, exc.code, exc.message)
+
+        result = self._fetch(dist, behaviour, path, viewer)
+        if result is None:
+            return self._error(
+                502,
+                "OriginNotEmulated",
+                f"The local CloudFront edge serves S3 origins only; origin {behaviour.get('TargetOriginId')!r} of "
+                f"distribution {dist.id} is not an S3 REST endpoint.",
+            )
+        return self._viewer_response(result, viewer)
+
+    # ---- signatures -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _restricts_viewers(behaviour: dict[str, Any]) -> bool:
+        for member in ("TrustedKeyGroups", "TrustedSigners"):
+            trusted = behaviour.get(member) or {}
+            if trusted.get("Enabled") and (trusted.get("Quantity") or _items(trusted)):
+                return True
+        return False
+
+    def _trusted_keys(self, dist: EdgeDistribution, behaviour: dict[str, Any]) -> dict[str, str]:
+        """Public key id -> PEM for the public keys of the behaviour's trusted key groups."""
+        keys: dict[str, str] = {}
+        trusted = behaviour.get("TrustedKeyGroups") or {}
+        if not trusted.get("Enabled"):
+            return keys
+        with self.store.lock:
+            state = self.store.account(dist.account_id, dist.partition)
+            for group_id in _items(trusted):
+                group = state.key_groups.get(group_id)
+                for key_id in (group.config.get("Items") or []) if group is not None else []:
+                    public_key = state.public_keys.get(key_id)
+                    if public_key is not None:
+                        keys[key_id] = str(public_key.config.get("EncodedKey") or "")
+        return keys
+
+    # ---- origins ----------------------------------------------------------------------------------
+
+    def _origin_chain(self, config: dict[str, Any], target: str) -> tuple[list[dict[str, Any]], set[int]]:
+        """The origins to try for ``TargetOriginId`` (an origin, or an origin group's members in order)."""
+        origins = {o.get("Id"): o for o in _items(config.get("Origins")) if isinstance(o, dict)}
+        if target in origins:
+            return [origins[target]], set()
+        for group in _items(config.get("OriginGroups")):
+            if isinstance(group, dict) and group.get("Id") == target:
+                members = [origins.get(m.get("OriginId")) for m in _items(group.get("Members"))]
+                codes = {int(c) for c in _items((group.get("FailoverCriteria") or {}).get("StatusCodes"))}
+                return [m for m in members if m is not None], codes
+        return [], set()
+
+    def _fetch(
+        self, dist: EdgeDistribution, behaviour: dict[str, Any], path: str, viewer: _Viewer
+    ) -> OriginResponse | None:
+        """Read the object from the behaviour's origin (failing over within an origin group)."""
+        chain, failover_codes = self._origin_chain(dist.config, str(behaviour.get("TargetOriginId", "")))
+        result: OriginResponse | None = None
+        for origin in chain:
+            match = _S3_REST_DOMAIN.match(str(origin.get("DomainName", "")).lower())
+            if match is None:
+                return None
+            full_path = str(origin.get("OriginPath") or "") + path
+            key = full_path[1:] if full_path.startswith("/") else full_path
+            context = self._origin_context(dist, origin, viewer)
+            result = self.s3_reader(match.group("bucket"), key, context)
+            if result.status not in failover_codes:
+                return result
+        return result
+
+    @staticmethod
+    def _origin_context(dist: EdgeDistribution, origin: dict[str, Any], viewer: _Viewer) -> s3_policy.RequestContext:
+        """Who CloudFront is towards this origin, and the condition keys S3 sees."""
+        values: dict[str, Any] = {"aws:SecureTransport": "true" if viewer.scheme == "https" else "false"}
+        identity = str((origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity") or "")
+        if origin.get("OriginAccessControlId"):
+            caller = s3_policy.Caller(account_id=dist.account_id, service=CLOUDFRONT_SERVICE)
+            values["aws:SourceArn"] = dist.arn
+            values["aws:SourceAccount"] = dist.account_id
+        elif identity:
+            oai = identity.rsplit("/", 1)[-1]
+            caller = s3_policy.Caller(
+                account_id="cloudfront", arn=f"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity {oai}"
+            )
+        else:
+            caller = s3_policy.Caller(account_id=ANONYMOUS_ACCOUNT)
+        return s3_policy.RequestContext(caller=caller, values=values)
+
+    # ---- viewer response --------------------------------------------------------------------------
+
+    def _viewer_response(self, result: OriginResponse, viewer: _Viewer) -> Response:
+        """Turn the origin's answer into the viewer's: conditional requests, ranges, CloudFront headers."""
+        if result.status != 200:
+            headers = [*result.headers, ("X-Cache", "Error from cloudfront")]
+            return Response(result.body, status=result.status, headers=headers)
+        size = len(result.body)
+        precondition = self._preconditions(result, viewer.headers)
+        if precondition == 304:
+            keep = {"etag", "last-modified", "cache-control", "expires", "server"}
+            headers = [(k, v) for k, v in result.headers if k.lower() in keep] + [("X-Cache", "Miss from cloudfront")]
+            return Response(b"", status=304, headers=headers)
+        if precondition == 412:
+            body = _xml_error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+            headers = [("Content-Type", "application/xml"), ("X-Cache", "Error from cloudfront")]
+            return Response(body, status=412, headers=headers)
+        span = self._range(viewer.headers.get("range"), size)
+        headers = [*result.headers, ("X-Cache", "Miss from cloudfront")]
+        if span == "unsatisfiable":
+            body = _xml_error(
+                "InvalidRange",
+                "The requested range is not satisfiable",
+                RangeRequested=viewer.headers.get("range", ""),
+                ActualObjectSize=str(size),
+            )
+            error_headers = [
+                ("Content-Type", "application/xml"),
+                ("Content-Range", f"bytes */{size}"),
+                ("X-Cache", "Error from cloudfront"),
+            ]
+            return Response(body, status=416, headers=error_headers)
+        if isinstance(span, tuple):
+            start, end = span
+            headers.append(("Content-Range", f"bytes {start}-{end}/{size}"))
+            return Response(result.body[start : end + 1], status=206, headers=headers)
+        return Response(result.body, status=200, headers=headers)
+
+    @staticmethod
+    def _preconditions(result: OriginResponse, headers: dict[str, str]) -> int | None:
+        """304 or 412 when a conditional header says so (RFC 9110 order), else None."""
+        etag = result.etag or ""
+        last_modified = result.last_modified
+
+        def etag_in(value: str) -> bool:
+            tags = [tag.strip().removeprefix("W/") for tag in value.split(",")]
+            return "*" in tags or etag in tags
+
+        if "if-match" in headers and not etag_in(headers["if-match"]):
+            return 412
+        if "if-match" not in headers and "if-unmodified-since" in headers and last_modified is not None:
+            since = parse_date(headers["if-unmodified-since"])
+            if since is not None and last_modified > since:
+                return 412
+        if "if-none-match" in headers:
+            return 304 if etag_in(headers["if-none-match"]) else None
+        if "if-modified-since" in headers and last_modified is not None:
+            since = parse_date(headers["if-modified-since"])
+            if since is not None and last_modified <= since:
+                return 304
+        return None
+
+    @staticmethod
+    def _range(header: str | None, size: int) -> tuple[int, int] | str | None:
+        """``(first, last)`` byte positions, ``"unsatisfiable"``, or None to send the whole object."""
+        if not header:
+            return None
+        match = _RANGE.match(header)
+        if match is None:
+            return None  # several ranges or bad syntax: ignored, as S3 does
+        first, last = match.groups()
+        if not first and not last:
+            return None
+        if not first:  # suffix: the last N bytes
+            length = int(last)
+            if length == 0 or size == 0:
+                return "unsatisfiable"
+            return max(0, size - length), size - 1
+        start = int(first)
+        end = int(last) if last else size - 1
+        if last and end < start:
+            return None
+        if start >= size:
+            return "unsatisfiable"
+        return start, min(end, size - 1)
+
+
+__all__ = [
+    "CloudFrontEdgeExtension",
+    "EdgeDistribution",
+    "MotoS3Origin",
+    "OriginResponse",
+    "SignatureError",
+    "canned_policy",
+    "check_signed_request",
+    "cloudfront_b64decode",
+    "moto_distributions",
+    "path_pattern_matches",
+    "s3_error",
+    "select_cache_behaviour",
+    "verify_signature",
+    "viewer_host",
+]
