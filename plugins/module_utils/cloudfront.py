@@ -149,6 +149,13 @@ def update_existing(module, current, desired_from, differs, *, read, write):
     return update_with_etag(read, desired_from, differs, write, check_mode=False)
 
 
+def find_key_group(client, name):
+    """The KeyGroup called ``name`` from the list (it carries the whole KeyGroupConfig), or ``None``."""
+    summaries = list_all("list key groups", client.list_key_groups, "KeyGroupList")
+    matches = [s["KeyGroup"] for s in summaries if s["KeyGroup"]["KeyGroupConfig"]["Name"] == name]
+    return matches[0] if matches else None
+
+
 def present_result(key, changed, before, after):
     """The module result for ``state=present``: the resource under ``key``, and a diff when it changed."""
     result = {"changed": changed, key: after}

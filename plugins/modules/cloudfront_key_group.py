@@ -30,12 +30,22 @@ options:
     description:
       - IDs of the public keys in the group (RV(storytime.video_infra.cloudfront_public_key#module:public_key.id)),
         1 to 5 distinct IDs. Their order does not matter.
-      - The group is set to exactly these keys. To rotate a signing key without breaking live cookies, first
-        list both the old and the new key, and remove the old one only after every cookie signed with it has
-        expired.
+      - With O(purge_public_keys=true) the group is set to exactly these keys. To rotate a signing key without
+        breaking live cookies, first list both the old and the new key, and remove the old one only after every
+        cookie signed with it has expired.
       - Required when O(state=present).
     type: list
     elements: str
+  purge_public_keys:
+    description:
+      - Whether keys in the group that O(public_key_ids) does not list are removed.
+      - V(false) only adds the listed keys and keeps the others; the group must still fit 5 keys. The
+        C(cloudfront_hls) role uses V(false) so that C(site.yml) never drops a key that
+        C(playbooks/rotate_cloudfront_key.yml) keeps for its grace period; keys leave the group only when that
+        playbook retires them.
+    type: bool
+    default: true
+    version_added: 0.1.0
   comment:
     description:
       - Comment (at most 128 characters). When not set, an existing comment is left as it is (and a new key
@@ -72,6 +82,13 @@ EXAMPLES = r"""
     public_key_ids:
       - "{{ old_public_key.public_key.id }}"
       - "{{ new_public_key.public_key.id }}"
+
+- name: Make sure the current key is trusted, keeping any key a rotation still needs
+  storytime.video_infra.cloudfront_key_group:
+    name: storytime-hls-prod
+    public_key_ids:
+      - "{{ current_public_key.public_key.id }}"
+    purge_public_keys: false
 
 - name: Delete the key group (after no cache behaviour trusts it any more)
   storytime.video_infra.cloudfront_key_group:
@@ -124,13 +141,6 @@ MAX_KEYS = 5
 MAX_COMMENT = 128
 
 
-def find(client, name):
-    """The KeyGroup called ``name`` from the list (it carries the whole KeyGroupConfig), or ``None``."""
-    summaries = cf.list_all("list key groups", client.list_key_groups, "KeyGroupList")
-    matches = [s["KeyGroup"] for s in summaries if s["KeyGroup"]["KeyGroupConfig"]["Name"] == name]
-    return matches[0] if matches else None
-
-
 def state_of(key_group):
     config = key_group["KeyGroupConfig"]
     return {
@@ -152,7 +162,17 @@ def config_of(state):
 
 def desired_from(params, current):
     desired = dict(current)
-    desired["Items"] = list(params["public_key_ids"])
+    wanted = list(params["public_key_ids"])
+    if not params["purge_public_keys"]:
+        wanted = list(current["Items"]) + [key_id for key_id in wanted if key_id not in current["Items"]]
+    if len(wanted) > MAX_KEYS:
+        added = [key_id for key_id in wanted if key_id not in current["Items"]]
+        raise cf.CloudFrontError(
+            f"Key group {current['Name']} would hold {len(wanted)} public keys (it has {', '.join(current['Items'])};"
+            f" adding {', '.join(added)}); CloudFront allows {MAX_KEYS}. Retire old keys first"
+            " (playbooks/rotate_cloudfront_key.yml -e rotate_phase=retire)."
+        )
+    desired["Items"] = wanted
     if params["comment"] is not None:
         desired["Comment"] = params["comment"]
     # Unknown until CloudFront has made the change.
@@ -178,7 +198,7 @@ def to_result(state):
 def ensure_present(module, client):
     params = module.params
     name = params["name"]
-    found = find(client, name)
+    found = cf.find_key_group(client, name)
     if found is None:
         state = {
             "Id": None,
@@ -217,7 +237,7 @@ def ensure_present(module, client):
 
 def ensure_absent(module, client):
     name = module.params["name"]
-    found = find(client, name)
+    found = cf.find_key_group(client, name)
     if found is None:
         return {"changed": False}
     group_id = found["Id"]
@@ -258,6 +278,7 @@ def main():
     argument_spec = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
+        purge_public_keys=dict(type="bool", default=True),
         public_key_ids=dict(type="list", elements="str", no_log=False),
         comment=dict(type="str"),
     )

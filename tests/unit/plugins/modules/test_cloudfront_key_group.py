@@ -344,3 +344,56 @@ def test_too_long_comment_fails_before_any_call(runner):
     assert result.failed
     assert "comment" in result.result["msg"]
     assert runner.client_requests == []
+
+
+# ---------------------------------------------------------------------------------------------
+# purge_public_keys: false (what the cloudfront_hls role uses, so a rotation's old key survives site.yml)
+
+
+def test_without_purge_a_listed_key_already_in_the_group_changes_nothing(runner):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([OLD, NEW]))
+
+    result = runner.run(mod.main, args([NEW], comment=COMMENT, purge_public_keys=False))
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+    assert result.result["key_group"]["public_key_ids"] == [OLD, NEW]
+
+
+def test_without_purge_a_new_key_is_added_beside_the_others(runner):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([OLD]))
+    get_group(stub, key_group([OLD]), "E1")
+    update_group(stub, "E1", [OLD, NEW])
+
+    result = runner.run(mod.main, args([NEW], comment=COMMENT, purge_public_keys=False))
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["key_group"]["public_key_ids"] == [OLD, NEW]
+    assert result.result["diff"]["before"]["public_key_ids"] == [OLD]
+
+
+def test_without_purge_check_mode_predicts_the_union_and_writes_nothing(runner):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([OLD]))
+
+    result = runner.run(mod.main, args([NEW], comment=COMMENT, purge_public_keys=False, _ansible_check_mode=True))
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["key_group"]["public_key_ids"] == [OLD, NEW]
+
+
+def test_without_purge_a_sixth_key_is_refused_with_the_way_out(runner):
+    five = [f"K{n}AAAAAAAAAAAA" for n in range(5)]
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group(five))
+
+    result = runner.run(mod.main, args([NEW], comment=COMMENT, purge_public_keys=False))
+
+    assert result.failed
+    assert "would hold 6 public keys" in result.result["msg"]
+    assert "CloudFront allows 5" in result.result["msg"]
+    assert "rotate_phase=retire" in result.result["msg"]

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from ansible_collections.storytime.video_infra.plugins.module_utils import public_keys
+from ansible_collections.storytime.video_infra.plugins.module_utils import signing_keys as keys
 from ansible_collections.storytime.video_infra.plugins.modules import cloudfront_signing_key as mod
 from botocore.stub import ANY
 from cryptography.hazmat.primitives import serialization
@@ -20,7 +21,7 @@ def key():
 
 
 def pems(key):
-    return mod.private_pem(key), mod.public_pem(key)
+    return keys.private_pem(key), keys.public_pem(key)
 
 
 def describe(stub, stages=None):
@@ -163,14 +164,14 @@ def test_inject_writes_the_pair_without_reading_the_secret(runner, key):
     describe(sm)
     key_group_listing(cloudfront, ["KOTHER", "KMINE"])
     cloudfront.add_response(
-        "get_public_key", public_key("KOTHER", mod.public_pem(rsa.generate_private_key(65537, 2048)))
+        "get_public_key", public_key("KOTHER", keys.public_pem(rsa.generate_private_key(65537, 2048)))
     )
     cloudfront.add_response("get_public_key", public_key("KMINE", public))
-    expected = mod.secret_string_of("KMINE", key)
+    expected = keys.secret_string_of("KMINE", key)
     sm.add_response(
         "put_secret_value",
         {"ARN": SECRET_ARN},
-        {"SecretId": SECRET, "SecretString": expected, "ClientRequestToken": mod.version_id(expected)},
+        {"SecretId": SECRET, "SecretString": expected, "ClientRequestToken": keys.version_id(expected)},
     )
 
     result = runner.run(mod.main, {"secret_id": SECRET, "private_key_pem": private, "key_group_name": GROUP})
@@ -184,7 +185,7 @@ def test_inject_writes_the_pair_without_reading_the_secret(runner, key):
 def test_inject_of_the_current_pair_is_a_no_op(runner, key):
     private, public = pems(key)
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
-    current = mod.version_id(mod.secret_string_of("KMINE", key))
+    current = keys.version_id(keys.secret_string_of("KMINE", key))
     describe(sm, {current: ["AWSCURRENT"]})
     key_group_listing(cloudfront, ["KMINE"])
     cloudfront.add_response("get_public_key", public_key("KMINE", public))
@@ -199,7 +200,7 @@ def test_inject_of_a_key_outside_the_key_group_fails_and_writes_nothing(runner, 
     private, _public = pems(key)
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
     describe(sm)
-    other = mod.public_pem(rsa.generate_private_key(65537, 2048))
+    other = keys.public_pem(rsa.generate_private_key(65537, 2048))
     key_group_listing(cloudfront, ["KOTHER"])
     cloudfront.add_response("get_public_key", public_key("KOTHER", other))
 
@@ -221,7 +222,7 @@ def test_inject_of_a_key_outside_the_key_group_fails_and_writes_nothing(runner, 
 )
 def test_bad_private_key_fails_before_any_call(runner, pem, message):
     if pem == "SMALL":
-        pem = mod.private_pem(rsa.generate_private_key(65537, 1024))
+        pem = keys.private_pem(rsa.generate_private_key(65537, 1024))
 
     result = runner.run(mod.main, {"secret_id": SECRET, "private_key_pem": pem, "key_group_name": GROUP})
 

@@ -1,0 +1,126 @@
+"""playbooks/rotate_cloudfront_key.yml on the local AWS, judged by a viewer at the local CloudFront edge.
+
+One converged site and one rotation, walked through in order (each step depends on the previous one):
+cookies signed with the old key keep playing until retirement, cookies with the new key play right after the
+switch, old-key cookies get 403 after retirement; both phases are idempotent and --check predicts them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from local_aws.viewer import current_key_pair
+from local_aws.viewer import distribution_domain
+from local_aws.viewer import edge_request
+from local_aws.viewer import signed_cookies
+
+ROTATE = "playbooks/rotate_cloudfront_key.yml"
+SECRET = "storytime/local/cloudfront_private_key"
+GROUP = "storytime-local-hls-signers"
+HLS = "storytime-hls-outputs-local"
+PLAYLIST = "/books/1/index.m3u8"
+
+
+def key_group_items(aws) -> list[str]:
+    groups = aws.client("cloudfront").list_key_groups()["KeyGroupList"]["Items"]
+    (group,) = [g["KeyGroup"] for g in groups if g["KeyGroup"]["KeyGroupConfig"]["Name"] == GROUP]
+    return sorted(group["KeyGroupConfig"]["Items"])
+
+
+def public_key_ids(aws) -> list[str]:
+    items = aws.client("cloudfront").list_public_keys()["PublicKeyList"].get("Items", [])
+    return sorted(item["Id"] for item in items)
+
+
+def status(aws, domain, cookies) -> int:
+    return edge_request(aws, domain, PLAYLIST, cookies).status
+
+
+def test_rotation_keeps_live_cookies_until_retirement(playbook, aws):
+    site = playbook.run()
+    assert site.rc == 0, site.failure_messages()
+    aws.client("s3").put_object(
+        Bucket=HLS, Key=PLAYLIST.lstrip("/"), Body=b"#EXTM3U\n", ContentType="application/vnd.apple.mpegurl"
+    )
+    domain = distribution_domain(aws, "storytime-local-hls")
+    resource = f"https://{domain}/books/1/*"
+    old_id, old_pem = current_key_pair(aws, SECRET)
+    old_cookies = signed_cookies(old_id, old_pem, resource)
+    assert status(aws, domain, old_cookies) == 200
+    assert status(aws, domain, None) == 403
+
+    # --check predicts the stage and writes nothing.
+    preview = playbook.run(playbook=ROTATE, check=True)
+    assert preview.rc == 0, preview.failure_messages()
+    assert preview.stats()["changed"] == 1
+    assert preview.writes == []
+    assert key_group_items(aws) == [old_id]
+
+    # Stage: new key beside the old one, secret switched; never printed, even with -vvv.
+    stage = playbook.run(playbook=ROTATE, json_output=False, verbosity=3)
+    assert stage.rc == 0, stage.stdout[-3000:]
+    assert "PRIVATE KEY" not in stage.stdout + stage.stderr
+    new_id, new_pem = current_key_pair(aws, SECRET)
+    assert new_id != old_id
+    assert key_group_items(aws) == sorted([old_id, new_id])
+    assert sorted(stage.writes) == ["CreatePublicKey", "PutSecretValue", "UpdateKeyGroup"]
+    new_cookies = signed_cookies(new_id, new_pem, resource)
+    assert status(aws, domain, new_cookies) == 200
+    assert status(aws, domain, old_cookies) == 200
+
+    # Stage again: a rotation is in progress, nothing happens.
+    again = playbook.run(playbook=ROTATE)
+    assert again.rc == 0
+    assert again.stats()["changed"] == 0
+    assert again.writes == []
+    assert current_key_pair(aws, SECRET)[0] == new_id
+
+    # site.yml keeps both keys in the group during the grace period.
+    resite = playbook.run()
+    assert resite.rc == 0, resite.failure_messages()
+    assert "UpdateKeyGroup" not in resite.writes and "PutSecretValue" not in resite.writes
+    assert key_group_items(aws) == sorted([old_id, new_id])
+
+    # Retire inside the grace period: refused, nothing changes.
+    early = playbook.run(playbook=ROTATE, extra_vars={"rotate_phase": "retire"})
+    assert early.rc != 0
+    assert any(f"Too early to retire {old_id}" in message for message in early.failure_messages())
+    assert early.writes == []
+    assert status(aws, domain, old_cookies) == 200
+
+    # --check of the retirement names the old key and writes nothing.
+    retire_vars = {"rotate_phase": "retire", "rotate_grace_seconds": 0}
+    preview = playbook.run(playbook=ROTATE, extra_vars=retire_vars, check=True)
+    assert preview.rc == 0, preview.failure_messages()
+    (predicted,) = preview.task_results("Signing key rotation (retire)")
+    assert predicted["rotation"]["retired_key_pair_ids"] == [old_id]
+    assert preview.writes == []
+
+    # Retire after the grace period: the old key leaves the group and is deleted; its cookies stop working.
+    retire = playbook.run(playbook=ROTATE, extra_vars=retire_vars)
+    assert retire.rc == 0, retire.failure_messages()
+    assert key_group_items(aws) == [new_id]
+    assert old_id not in public_key_ids(aws)
+    assert sorted(retire.writes) == ["DeletePublicKey", "UpdateKeyGroup"]
+    assert status(aws, domain, old_cookies) == 403
+    assert status(aws, domain, new_cookies) == 200
+
+    # Retire again: nothing left to retire.
+    idle = playbook.run(playbook=ROTATE, extra_vars=retire_vars)
+    assert idle.rc == 0
+    assert idle.stats()["changed"] == 0
+    assert idle.writes == []
+
+
+@pytest.mark.parametrize(
+    ("extra_vars", "message"),
+    [
+        ({"rotate_phase": "later"}, "rotate_phase must be stage or retire"),
+        ({"rotate_grace_seconds": "a day"}, "rotate_grace_seconds a whole number of seconds"),
+    ],
+)
+def test_bad_rotation_input_fails_before_any_aws_call(playbook, aws, extra_vars, message):
+    run = playbook.run(playbook=ROTATE, extra_vars=extra_vars)
+    assert run.rc != 0
+    assert any(message in failure for failure in run.failure_messages())
+    assert run.calls == []
