@@ -13,7 +13,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 .PHONY: help install demo test lint sanity unit scenarios molecule benchmark build local-aws-up local-aws-down changelog clean
 
 help:
-	@echo "make demo            create the venv, start the local AWS, run site.yml on inventories/local, print the outputs, stop"
+	@echo "make demo            create the venv, start the local AWS, run site.yml and validate.yml on inventories/local, print the outputs and the checklist, stop"
 	@echo "make test            the whole test suite: lint, sanity, unit, scenarios against the local AWS (what CI runs)"
 	@echo "make local-aws-up    start the local AWS in the background; prints AWS_ENDPOINT_URL=..."
 	@echo "make local-aws-down  stop the local AWS started by local-aws-up"

@@ -13,6 +13,10 @@ benchmarks/stock_buckets.yml) on a fresh local AWS:
 Part 2, the whole site.yml (storage + CloudFront): the same four phases, the drift being a cache behaviour
 stripped of its trusted key group; calls split by service.
 
+Part 3, the validation checklist: site.yml repairs the drift, then playbooks/validate.yml runs its six checks;
+printed: the wall time of validate.yml and the transcode time of its test clip (MediaConvert job timing of the
+local MediaConvert, which really transcodes with ffmpeg) beside the clip's duration.
+
 API calls are counted with botocore client-side monitoring (local_aws.csm), read/write by operation
 name, without touching any module. Run with ``make benchmark``. It prints figures; it asserts nothing.
 """
@@ -40,6 +44,7 @@ VARIANTS = {
     "stock": ("benchmarks/stock_buckets.yml", None),
 }
 TARGET_NOOP_READS = 18
+CLIP_SECONDS = 6  # validate_clip_seconds in playbooks/validate.yml
 
 
 def drift_storage(server: LocalAWS) -> None:
@@ -88,7 +93,32 @@ def describe(run: PlaybookRun) -> tuple[int, int, str]:
     return len(reads), len(writes), format_ops(Counter(writes))
 
 
-def bench(variant, playbook, tags, drift, *, server, repeats):
+def measure_validate(server: LocalAWS, runner: PlaybookRunner) -> dict:
+    """Repair the site, run validate.yml, and read the transcode timing of its job."""
+    repaired = runner.run()
+    if repaired.rc != 0:
+        raise SystemExit(f"site: repair run failed\n{repaired.stdout[-3000:]}")
+    validate = runner.run(playbook="playbooks/validate.yml", json_output=False)
+    mediaconvert = server.client("mediaconvert")
+    jobs = mediaconvert.list_jobs(Order="DESCENDING")["Jobs"]
+    timing = jobs[0]["Timing"] if jobs else {}
+    transcode = (timing["FinishTime"] - timing["StartTime"]).total_seconds() if "FinishTime" in timing else None
+    outputs = jobs[0]["Settings"]["OutputGroups"][0]["Outputs"] if jobs else []
+    return {
+        "rc": validate.rc,
+        "seconds": validate.seconds,
+        "table": [
+            line
+            for line in validate.stdout.splitlines()
+            if line.strip().startswith(("#", "1 ", "2 ", "3 ", "4 ", "5 ", "6 "))
+        ],
+        "transcode_seconds": transcode,
+        "renditions": len(outputs),
+        "status": jobs[0]["Status"] if jobs else "no job",
+    }
+
+
+def bench(variant, playbook, tags, drift, *, server, repeats, after=None):
     server.reset()
     with tempfile.TemporaryDirectory(prefix=f"bench-{variant}-") as tmp:
         runner = PlaybookRunner(server, Path(tmp))
@@ -104,7 +134,13 @@ def bench(variant, playbook, tags, drift, *, server, repeats):
         drift(server)
         drifted = runner.run(playbook=playbook, tags=tags, check=True)
         rows["--check, drifted"] = (drifted.seconds, drifted)
-        return {"rows": rows, "noop_ops": Counter(op for _svc, op in noops[-1].calls), "drift": detected_drift(drifted)}
+        extra = after(server, runner) if after else None
+        return {
+            "rows": rows,
+            "noop_ops": Counter(op for _svc, op in noops[-1].calls),
+            "drift": detected_drift(drifted),
+            "after": extra,
+        }
 
 
 def main() -> int:
@@ -116,7 +152,15 @@ def main() -> int:
     with LocalAWS() as server:
         for variant, (playbook, tags) in VARIANTS.items():
             results[variant] = bench(variant, playbook, tags, drift_storage, server=server, repeats=args.repeats)
-        site = bench("site", "playbooks/site.yml", None, drift_cloudfront, server=server, repeats=args.repeats)
+        site = bench(
+            "site",
+            "playbooks/site.yml",
+            None,
+            drift_cloudfront,
+            server=server,
+            repeats=args.repeats,
+            after=measure_validate,
+        )
 
     print("\nPart 1: the two buckets")
     print(f"\n{'variant':<10} {'phase':<20} {'wall s':>7} {'reads':>6} {'writes':>7}  write operations")
@@ -163,6 +207,20 @@ def main() -> int:
         print(f"{phase:<20} {seconds:>7.2f} {reads:>6} {writes:>7}  {split}")
     print(f"\nsite no-op calls by operation: {format_ops(site['noop_ops'])}")
     print(f"site --check after a behaviour lost its key group reports: {site['drift']}")
+
+    checklist = site["after"]
+    print("\nPart 3: playbooks/validate.yml (the six checks of spec section 9)")
+    for line in checklist["table"]:
+        print("  " + line.strip())
+    print(f"validate.yml: exit {checklist['rc']}, wall {checklist['seconds']:.1f} s")
+    if checklist["transcode_seconds"] is not None:
+        ratio = checklist["transcode_seconds"] / CLIP_SECONDS
+        print(
+            f"transcode of the {CLIP_SECONDS} s 1280x720 test clip into {checklist['renditions']} renditions: "
+            f"{checklist['transcode_seconds']:.1f} s ({ratio:.2f} x the clip's duration; job {checklist['status']})"
+        )
+    else:
+        print(f"transcode: no timing (job {checklist['status']})")
     return 0
 
 

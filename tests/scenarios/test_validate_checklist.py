@@ -1,0 +1,85 @@
+"""playbooks/validate.yml on the local AWS: all six checks pass, nothing is left behind, nothing secret is printed;
+and a broken environment (a behaviour that lost its key group) is reported as the failing check."""
+
+from __future__ import annotations
+
+import re
+
+VALIDATE = "playbooks/validate.yml"
+MASTER = "storytime-master-uploads-local"
+HLS = "storytime-hls-outputs-local"
+CHECK_LINE = re.compile(r"^\s+(\d) \| .*? \| (PASS|FAIL|NOT RUN)\s* \| (.*)$")
+
+
+def checklist(stdout: str) -> dict[int, tuple[str, str]]:
+    """Check number -> (result, detail) from the table validate.yml prints."""
+    rows = {}
+    for line in stdout.splitlines():
+        match = CHECK_LINE.match(line)
+        if match:
+            rows[int(match.group(1))] = (match.group(2), match.group(3))
+    return rows
+
+
+def keys(s3, bucket: str) -> list[str]:
+    return [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+
+def test_all_six_checks_pass_and_the_test_objects_are_removed(playbook, aws, s3):
+    site = playbook.run()
+    assert site.rc == 0, site.failure_messages()
+
+    run = playbook.run(playbook=VALIDATE, json_output=False, verbosity=3)
+
+    assert run.rc == 0, run.stdout[-4000:]
+    rows = checklist(run.stdout)
+    assert sorted(rows) == [1, 2, 3, 4, 5, 6]
+    assert {number: result for number, (result, _detail) in rows.items()} == dict.fromkeys(range(1, 7), "PASS")
+    assert "HTTP 201" in rows[1][1]
+    assert "COMPLETE" in rows[2][1]
+    assert "4 rendition playlists" in rows[3][1]
+    assert "application/vnd.apple.mpegurl" in rows[4][1] and "video/MP2T" in rows[4][1]
+    assert "HTTP 403" in rows[5][1]
+    assert all(size in rows[6][1] for size in ("1920x1080", "1280x720", "854x480", "640x360"))
+
+    # Cleaned up: no test master, no test HLS output.
+    assert keys(s3, MASTER) == []
+    assert keys(s3, HLS) == []
+    # The job really ran through the local MediaConvert, from the Rails document.
+    (job,) = aws.client("mediaconvert").list_jobs()["Jobs"]
+    assert job["Status"] == "COMPLETE" and job["UserMetadata"]["book_id"].startswith("validate-")
+    # Neither the private key nor the signed cookies reach the output, even at -vvv.
+    output = run.stdout + run.stderr
+    assert "PRIVATE KEY" not in output
+    assert "CloudFront-Signature=" not in output and "CloudFront-Policy=" not in output
+
+
+def test_a_books_behaviour_without_key_group_fails_check_5(playbook, aws):
+    assert playbook.run().rc == 0
+    cloudfront = aws.client("cloudfront")
+    dist_id = cloudfront.list_distributions()["DistributionList"]["Items"][0]["Id"]
+    response = cloudfront.get_distribution_config(Id=dist_id)
+    config = response["DistributionConfig"]
+    for behaviour in config["CacheBehaviors"]["Items"]:
+        behaviour["TrustedKeyGroups"] = {"Enabled": False, "Quantity": 0}
+    cloudfront.update_distribution(Id=dist_id, IfMatch=response["ETag"], DistributionConfig=config)
+
+    run = playbook.run(playbook=VALIDATE, json_output=False)
+
+    assert run.rc != 0
+    rows = checklist(run.stdout)
+    assert rows[5][0] == "FAIL" and "HTTP 200 without cookies" in rows[5][1]
+    assert "5 of the 6 checks" not in run.stdout and "1 of the 6 checks did not pass" in run.stdout
+
+
+def test_validate_refuses_check_mode_before_any_aws_call(playbook, aws):
+    run = playbook.run(playbook=VALIDATE, check=True)
+    assert run.rc != 0
+    assert any("has no check mode" in message for message in run.failure_messages())
+    assert run.calls == []
+
+
+def test_validate_without_site_outputs_says_what_to_run(playbook, aws):
+    run = playbook.run(playbook=VALIDATE)
+    assert run.rc != 0
+    assert any("site.yml" in message for message in run.failure_messages()), run.failure_messages()
