@@ -57,6 +57,7 @@ from moto.moto_server.werkzeug_app import create_backend_app
 from werkzeug.serving import BaseWSGIServer
 from werkzeug.serving import make_server
 
+from local_aws import acm
 from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontExtension
 from local_aws.cloudfront_edge import CloudFrontEdgeExtension
@@ -151,6 +152,7 @@ class LocalAWSApp:
             if callable(bind):
                 bind(self.fallback)
         s3_policy.install()
+        acm.install()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Dispatch one request."""
