@@ -56,6 +56,10 @@ class PlaybookRun:
                 for host_result in task.get("hosts", {}).values():
                     if host_result.get("failed"):
                         messages.append(str(host_result.get("msg", "")))
+                        # A loop's failure says only "One or more items failed": add the items' own messages.
+                        messages += [
+                            str(item.get("msg", "")) for item in host_result.get("results", []) if item.get("failed")
+                        ]
         return messages
 
     def task_results(self, name: str) -> list[dict[str, Any]]:

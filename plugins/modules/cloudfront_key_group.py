@@ -36,6 +36,13 @@ options:
       - Required when O(state=present).
     type: list
     elements: str
+  delete_public_keys:
+    description:
+      - With O(state=absent), also delete the public keys the group held, once the group is gone. A key that
+        another key group still uses is kept (with a warning). The teardown playbook uses this.
+    type: bool
+    default: false
+    version_added: 0.1.0
   purge_public_keys:
     description:
       - Whether keys in the group that O(public_key_ids) does not list are removed.
@@ -97,6 +104,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+deleted_public_key_ids:
+  description: Public keys deleted with the group (predicted in check mode).
+  returned: when O(state=absent) and O(delete_public_keys=true) and the group existed
+  type: list
+  elements: str
+  sample: [K2JCJMDEHXQW5F]
 key_group:
   description: The key group after the task (predicted in check mode; its id is unknown then).
   returned: when O(state=present)
@@ -242,17 +255,39 @@ def ensure_absent(module, client):
         return {"changed": False}
     group_id = found["Id"]
     before = to_result(state_of(found))
-    if not module.check_mode:
-        cf.delete_with_etag(
-            f"key group {name} ({group_id})",
-            client.get_key_group,
-            client.delete_key_group,
-            group_id,
-            in_use_codes=["ResourceInUse"],
-            in_use_message=f"Key group {name} ({group_id}) is still trusted by a distribution; remove it from the"
-            " trusted key groups of the distribution's cache behaviours first.",
-        )
-    return {"changed": True, "diff": {"before": before, "after": {}}}
+    result = {"changed": True, "diff": {"before": before, "after": {}}}
+    if module.params["delete_public_keys"]:
+        result["deleted_public_key_ids"] = sorted(before["public_key_ids"])
+    if module.check_mode:
+        return result
+    cf.delete_with_etag(
+        f"key group {name} ({group_id})",
+        client.get_key_group,
+        client.delete_key_group,
+        group_id,
+        in_use_codes=["ResourceInUse"],
+        in_use_message=f"Key group {name} ({group_id}) is still trusted by a distribution; remove it from the"
+        " trusted key groups of the distribution's cache behaviours first.",
+    )
+    if module.params["delete_public_keys"]:
+        result["deleted_public_key_ids"] = delete_public_keys(module, client, before["public_key_ids"])
+    return result
+
+
+def delete_public_keys(module, client, key_ids):
+    """Delete the public keys of a deleted group; a key another group still uses is kept, with a warning."""
+    deleted = []
+    for key_id in sorted(key_ids):
+        try:
+            gone = cf.delete_with_etag(f"public key {key_id}", client.get_public_key, client.delete_public_key, key_id)
+        except cf.CloudFrontError as e:
+            if cf.error_code(e) != "PublicKeyInUse":
+                raise
+            module.warn(f"Public key {key_id} is used by another key group; it was kept.")
+            continue
+        if gone:
+            deleted.append(key_id)
+    return deleted
 
 
 def validate(module):
@@ -279,6 +314,7 @@ def main():
         name=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         purge_public_keys=dict(type="bool", default=True),
+        delete_public_keys=dict(type="bool", default=False),
         public_key_ids=dict(type="list", elements="str", no_log=False),
         comment=dict(type="str"),
     )

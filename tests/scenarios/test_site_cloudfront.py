@@ -187,7 +187,7 @@ BAD_INPUTS = [
     ),
     pytest.param(
         {"cloudfront_hls_aliases": ["cdn.storytime.example"]},
-        "cloudfront_hls_aliases need cloudfront_hls_acm_certificate_arn",
+        "cloudfront_hls_aliases need cloudfront_hls_domain_name",
         id="alias-without-certificate",
     ),
 ]

@@ -397,3 +397,48 @@ def test_without_purge_a_sixth_key_is_refused_with_the_way_out(runner):
     assert "would hold 6 public keys" in result.result["msg"]
     assert "CloudFront allows 5" in result.result["msg"]
     assert "rotate_phase=retire" in result.result["msg"]
+
+
+# ---------------------------------------------------------------------------------------------
+# delete_public_keys (teardown)
+
+
+def public_key_response(key_id):
+    return {
+        "PublicKey": {
+            "Id": key_id,
+            "CreatedTime": MODIFIED,
+            "PublicKeyConfig": {"CallerReference": "r", "Name": key_id.lower(), "EncodedKey": "x"},
+        },
+        "ETag": "EPK",
+    }
+
+
+def test_delete_with_its_public_keys_deletes_each_after_the_group(runner):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([OLD, NEW]))
+    get_group(stub, key_group([OLD, NEW]), "E5")
+    stub.add_response("delete_key_group", {}, {"Id": GROUP_ID, "IfMatch": "E5"})
+    stub.add_response("get_public_key", public_key_response(OLD), {"Id": OLD})
+    stub.add_response("delete_public_key", {}, {"Id": OLD, "IfMatch": "EPK"})
+    stub.add_response("get_public_key", public_key_response(NEW), {"Id": NEW})
+    stub.add_client_error("delete_public_key", "PublicKeyInUse", http_status_code=409)
+
+    result = runner.run(mod.main, {"name": NAME, "state": "absent", "delete_public_keys": True})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["deleted_public_key_ids"] == [OLD]
+    assert any(NEW in warning and "another key group" in warning for warning in result.warnings)
+
+
+def test_delete_with_public_keys_in_check_mode_names_them_and_writes_nothing(runner):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([OLD, NEW]))
+
+    result = runner.run(
+        mod.main, {"name": NAME, "state": "absent", "delete_public_keys": True, "_ansible_check_mode": True}
+    )
+
+    assert not result.failed, result.result
+    assert result.result["deleted_public_key_ids"] == [OLD, NEW]
