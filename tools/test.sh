@@ -42,7 +42,9 @@ sanity() {
 
 run_pytest() {
   stage "pytest: unit, local AWS, scenarios against the local AWS"
-  pytest tests/unit tests/local_aws tests/scenarios
+  # One worker per core (PYTEST_WORKERS overrides); each worker runs its own local AWS (a session fixture), so
+  # tests never share AWS state. Scenario tests spend most of their time in ansible-playbook processes.
+  pytest -n "${PYTEST_WORKERS:-auto}" --dist load tests/unit tests/local_aws tests/scenarios
 }
 
 run_molecule() {
