@@ -564,14 +564,14 @@ def ensure_tags(client, arn, current, desired, *, purge, check_mode):
                 f"remove tags from certificate {arn}",
                 client.remove_tags_from_certificate,
                 CertificateArn=arn,
-                Tags=[{"Key": key} for key in to_unset],
+                Tags=[{"Key": key} for key in sorted(to_unset)],
             )
         if to_set:
             call(
                 f"tag certificate {arn}",
                 client.add_tags_to_certificate,
                 CertificateArn=arn,
-                Tags=ansible_dict_to_boto3_tag_list(to_set),
+                Tags=ansible_dict_to_boto3_tag_list(dict(sorted(to_set.items()))),
             )
     return True, final
 

@@ -18,7 +18,7 @@ RECORD = {
     "Type": "CNAME",
     "Value": "_98d2646601fa951d53639ac514e785e8.zfyfvmchrl.acm-validations.aws.",
 }
-USABLE = ["ISSUED", "PENDING_VALIDATION"]
+USABLE = ("ISSUED", "PENDING_VALIDATION")
 
 
 class FakeClock:
@@ -43,7 +43,7 @@ def clock(monkeypatch):
     return fake
 
 
-def option(domain, status="PENDING_VALIDATION", record=RECORD):
+def option(domain, status, record):
     entry = {"DomainName": domain, "ValidationDomain": domain, "ValidationStatus": status, "ValidationMethod": "DNS"}
     if record:
         entry["ResourceRecord"] = record
@@ -78,7 +78,7 @@ def summary(arn=ARN, domain=DOMAIN, status="PENDING_VALIDATION"):
 def list_certificates(stub, summaries, statuses=USABLE, algorithm="RSA_2048"):
     expected = {"Includes": {"keyTypes": [algorithm]}, "MaxItems": 1000}
     if statuses:
-        expected["CertificateStatuses"] = statuses
+        expected["CertificateStatuses"] = list(statuses)
     stub.add_response("list_certificates", {"CertificateSummaryList": summaries}, expected)
 
 
@@ -179,7 +179,7 @@ def test_records_timeout_fails_and_still_returns_the_certificate(runner, clock):
     stub = acm(runner)
     list_certificates(stub, [])
     request(stub)
-    for _ in range(3):
+    for _attempt in range(3):
         describe(stub, certificate(records=False))
 
     result = runner.run(mod.main, args(validation_records_timeout=10))
@@ -344,7 +344,7 @@ def test_tags_without_purge_only_add(runner):
     stub.add_response(
         "add_tags_to_certificate",
         {},
-        {"CertificateArn": ARN, "Tags": [{"Key": k, "Value": v} for k, v in TAGS.items()]},
+        {"CertificateArn": ARN, "Tags": [{"Key": k, "Value": v} for k, v in sorted(TAGS.items())]},
     )
 
     result = runner.run(mod.main, args(tags=TAGS, purge_tags=False))
@@ -433,7 +433,7 @@ def test_wait_timeout_names_the_records_still_missing(runner, clock):
     list_certificates(stub, [summary()])
     describe(stub, certificate())
     list_tags(stub, {})
-    for _ in range(3):
+    for _attempt in range(3):
         describe(stub, certificate())
 
     result = runner.run(mod.main, args(wait=True, wait_timeout=30, wait_delay=10))
