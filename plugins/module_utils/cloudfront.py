@@ -156,6 +156,23 @@ def find_key_group(client, name):
     return matches[0] if matches else None
 
 
+def delete_public_keys(module, client, key_ids, kept_warning):
+    """Delete the public keys ``key_ids`` (ETag cycle); a key another key group uses is kept with
+    ``kept_warning.format(key_id=...)`` as a warning. Returns the IDs deleted (sorted)."""
+    deleted = []
+    for key_id in sorted(key_ids):
+        try:
+            gone = delete_with_etag(f"public key {key_id}", client.get_public_key, client.delete_public_key, key_id)
+        except CloudFrontError as e:
+            if error_code(e) != "PublicKeyInUse":
+                raise
+            module.warn(kept_warning.format(key_id=key_id))
+            continue
+        if gone:
+            deleted.append(key_id)
+    return deleted
+
+
 def present_result(key, changed, before, after):
     """The module result for ``state=present``: the resource under ``key``, and a diff when it changed."""
     result = {"changed": changed, key: after}

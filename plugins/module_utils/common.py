@@ -39,6 +39,18 @@ class StorytimeError(Exception):
         self.exception = exception
 
 
+def string_map(name, value, error_class=StorytimeError):
+    """A user-supplied map of strings (tags, metadata) as AWS takes it: numbers become strings, anything else fails."""
+    if value is None:
+        return None
+    result = {}
+    for key, item in value.items():
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise error_class(f"{name} values must be strings; {key} is {type(item).__name__}")
+        result[str(key)] = str(item)
+    return result
+
+
 def fail_with(module, error):
     """Report a StorytimeError the house way: with the AWS error details when there is one."""
     if error.exception is not None:

@@ -35,6 +35,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import string_map as common_string_map
 
 NOT_FOUND_CODES = ["NotFoundException"]
 # Job states after which a job never changes again.
@@ -140,14 +141,7 @@ def ensure_tags(client, arn, current, desired, *, purge, check_mode):
 
 def string_map(name, value):
     """A user-supplied map of strings (tags, user metadata) as MediaConvert takes it: numbers become strings."""
-    if value is None:
-        return None
-    result = {}
-    for key, item in value.items():
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            raise MediaConvertError(f"{name} values must be strings; {key} is {type(item).__name__}")
-        result[str(key)] = str(item)
-    return result
+    return common_string_map(name, value, MediaConvertError)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -258,6 +258,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import string_map
 
 CLOUDFRONT_REGION = "us-east-1"
 KEY_ALGORITHMS = ("RSA_2048", "EC_prime256v1", "EC_secp384r1")
@@ -314,14 +315,7 @@ def idempotency_token(names, key_algorithm):
 
 
 def string_tags(tags):
-    if tags is None:
-        return None
-    result = {}
-    for key, value in tags.items():
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ACMError(f"tags values must be strings; {key} is {type(value).__name__}")
-        result[str(key)] = str(value)
-    return result
+    return string_map("tags", tags, ACMError)
 
 
 def iso(value):

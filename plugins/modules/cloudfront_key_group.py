@@ -270,24 +270,10 @@ def ensure_absent(module, client):
         " trusted key groups of the distribution's cache behaviours first.",
     )
     if module.params["delete_public_keys"]:
-        result["deleted_public_key_ids"] = delete_public_keys(module, client, before["public_key_ids"])
+        result["deleted_public_key_ids"] = cf.delete_public_keys(
+            module, client, before["public_key_ids"], "Public key {key_id} is used by another key group; it was kept."
+        )
     return result
-
-
-def delete_public_keys(module, client, key_ids):
-    """Delete the public keys of a deleted group; a key another group still uses is kept, with a warning."""
-    deleted = []
-    for key_id in sorted(key_ids):
-        try:
-            gone = cf.delete_with_etag(f"public key {key_id}", client.get_public_key, client.delete_public_key, key_id)
-        except cf.CloudFrontError as e:
-            if cf.error_code(e) != "PublicKeyInUse":
-                raise
-            module.warn(f"Public key {key_id} is used by another key group; it was kept.")
-            continue
-        if gone:
-            deleted.append(key_id)
-    return deleted
 
 
 def validate(module):

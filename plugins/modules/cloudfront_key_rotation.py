@@ -382,19 +382,12 @@ def retire(module, rotation):
         }
     rotation.set_items([rotation.current_id])
     rotation.others = []
-    deleted = []
-    for key_id in retired:
-        try:
-            gone = cf.delete_with_etag(
-                f"public key {key_id}", rotation.client.get_public_key, rotation.client.delete_public_key, key_id
-            )
-        except cf.CloudFrontError as e:
-            if cf.error_code(e) != "PublicKeyInUse":
-                raise
-            module.warn(f"Public key {key_id} is used by another key group; it was removed from this group only.")
-            continue
-        if gone:
-            deleted.append(key_id)
+    deleted = cf.delete_public_keys(
+        module,
+        rotation.client,
+        retired,
+        "Public key {key_id} is used by another key group; it was removed from this group only.",
+    )
     return {
         "changed": True,
         "rotation": rotation.result(retired_key_pair_ids=retired, deleted_public_key_ids=deleted),

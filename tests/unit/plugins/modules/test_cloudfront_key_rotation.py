@@ -105,6 +105,15 @@ def distributions(stub, trusted=True):
     )
 
 
+def create_public_key(stub, matcher):
+    config = {"CallerReference": "r", "Name": "n", "EncodedKey": "x"}
+    stub.add_response(
+        "create_public_key",
+        {"PublicKey": {"Id": NEW, "CreatedTime": NOW, "PublicKeyConfig": config}, "ETag": "E"},
+        {"PublicKeyConfig": matcher},
+    )
+
+
 def update_group(stub, before, after):
     stub.add_response("get_key_group", {"KeyGroup": group(before), "ETag": "EKG1"}, {"Id": GROUP_ID})
     stub.add_response(
@@ -139,18 +148,7 @@ def test_stage_adds_the_new_key_beside_the_old_before_switching_the_secret(runne
     list_groups(cloudfront, [OLD])
     secret_value(sm, OLD, key)
     distributions(cloudfront)
-    cloudfront.add_response(
-        "create_public_key",
-        {
-            "PublicKey": {
-                "Id": NEW,
-                "CreatedTime": NOW,
-                "PublicKeyConfig": {"CallerReference": "r", "Name": "n", "EncodedKey": "x"},
-            },
-            "ETag": "E",
-        },
-        {"PublicKeyConfig": ANY},
-    )
+    create_public_key(cloudfront, ANY)
     update_group(cloudfront, [OLD], [OLD, NEW])
     sm.add_response(
         "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
@@ -191,18 +189,7 @@ def test_the_secret_gets_the_new_pair_whose_public_half_was_registered(runner, k
     secret_value(sm, OLD, key)
     distributions(cloudfront)
     registered, stored = Recorder(), Recorder()
-    cloudfront.add_response(
-        "create_public_key",
-        {
-            "PublicKey": {
-                "Id": NEW,
-                "CreatedTime": NOW,
-                "PublicKeyConfig": {"CallerReference": "r", "Name": "n", "EncodedKey": "x"},
-            },
-            "ETag": "E",
-        },
-        {"PublicKeyConfig": registered},
-    )
+    create_public_key(cloudfront, registered)
     update_group(cloudfront, [OLD], [OLD, NEW])
     sm.add_response(
         "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": stored, "ClientRequestToken": ANY}
@@ -292,18 +279,7 @@ def test_stage_waits_for_the_trusting_distribution_before_switching(runner, key)
     list_groups(cloudfront, [OLD])
     secret_value(sm, OLD, key)
     distributions(cloudfront)
-    cloudfront.add_response(
-        "create_public_key",
-        {
-            "PublicKey": {
-                "Id": NEW,
-                "CreatedTime": NOW,
-                "PublicKeyConfig": {"CallerReference": "r", "Name": "n", "EncodedKey": "x"},
-            },
-            "ETag": "E",
-        },
-        {"PublicKeyConfig": ANY},
-    )
+    create_public_key(cloudfront, ANY)
     update_group(cloudfront, [OLD], [OLD, NEW])
     cloudfront.add_response(
         "get_distribution",
