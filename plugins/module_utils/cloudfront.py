@@ -173,14 +173,6 @@ def delete_public_keys(module, client, key_ids, kept_warning):
     return deleted
 
 
-def present_result(key, changed, before, after):
-    """The module result for ``state=present``: the resource under ``key``, and a diff when it changed."""
-    result = {"changed": changed, key: after}
-    if changed:
-        result["diff"] = {"before": before or {}, "after": after}
-    return result
-
-
 def run_module(module, ensure_present, ensure_absent):
     """Run ``ensure_present(module, client)`` or ``ensure_absent(module, client)`` by ``state`` and exit."""
     run_by_state(module, ensure_present, ensure_absent, cloudfront_client(module))

@@ -39,6 +39,15 @@ class StorytimeError(Exception):
         self.exception = exception
 
 
+def present_result(key, changed, before, after, **extra):
+    """The result of ``state=present``: the resource under ``key``, ``extra`` fields, and a diff when it changed
+    (``before`` None or {} for a resource that did not exist)."""
+    result = {"changed": changed, key: after, **extra}
+    if changed:
+        result["diff"] = {"before": before or {}, "after": after}
+    return result
+
+
 def string_map(name, value, error_class=StorytimeError):
     """A user-supplied map of strings (tags, metadata) as AWS takes it: numbers become strings, anything else fails."""
     if value is None:

@@ -258,6 +258,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import string_map
 
 CLOUDFRONT_REGION = "us-east-1"
@@ -580,7 +581,7 @@ def ensure_present(module, client):
     if not found:
         if module.check_mode:
             after = predicted(names, key_algorithm, desired_tags)
-            return {"changed": True, "certificate": after, "diff": {"before": {}, "after": after}}
+            return present_result("certificate", True, None, after)
         certificate = request_certificate(client, names, key_algorithm, desired_tags)
         tags = desired_tags or {}
         before = {}
@@ -607,11 +608,7 @@ def ensure_present(module, client):
             e.result = {"changed": changed, "certificate": to_result(certificate, tags)}
             raise
 
-    after = to_result(certificate, tags)
-    result = {"changed": changed, "certificate": after}
-    if changed:
-        result["diff"] = {"before": before, "after": after}
-    return result
+    return present_result("certificate", changed, before, to_result(certificate, tags))
 
 
 def in_use_message(certificate):

@@ -166,6 +166,7 @@ cache_policy:
 
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 
 CREATE_DEFAULTS = {"min_ttl": 0, "default_ttl": 86400, "max_ttl": 31536000}
 # (option, API config key, behaviour option, list option, behaviours that take a list)
@@ -318,7 +319,7 @@ def ensure_present(module, client):
                 f"create cache policy {params['name']}", client.create_cache_policy, CachePolicyConfig=to_api(wanted)
             )
             policy_id = response["CachePolicy"]["Id"]
-        return cf.present_result("cache_policy", True, None, with_id(policy_id, wanted))
+        return present_result("cache_policy", True, None, with_id(policy_id, wanted))
 
     policy_id = found["Id"]
 
@@ -340,7 +341,7 @@ def ensure_present(module, client):
     changed, before, after = cf.update_existing(
         module, current, lambda cur: desired(params, cur), lambda a, b: a != b, read=read, write=write
     )
-    return cf.present_result("cache_policy", changed, with_id(policy_id, before), with_id(policy_id, after))
+    return present_result("cache_policy", changed, with_id(policy_id, before), with_id(policy_id, after))
 
 
 def ensure_absent(module, client):

@@ -149,6 +149,7 @@ key_group:
 
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 
 MAX_KEYS = 5
 MAX_COMMENT = 128
@@ -223,7 +224,7 @@ def ensure_present(module, client):
         if not module.check_mode:
             response = cf.call(f"create key group {name}", client.create_key_group, KeyGroupConfig=config_of(state))
             state = state_of(response["KeyGroup"])
-        return cf.present_result("key_group", True, None, to_result(state))
+        return present_result("key_group", True, None, to_result(state))
 
     group_id = found["Id"]
 
@@ -245,7 +246,7 @@ def ensure_present(module, client):
     changed, before, after = cf.update_existing(
         module, state_of(found), lambda cur: desired_from(params, cur), differs, read=read, write=write
     )
-    return cf.present_result("key_group", changed, to_result(before), to_result(after))
+    return present_result("key_group", changed, to_result(before), to_result(after))
 
 
 def ensure_absent(module, client):

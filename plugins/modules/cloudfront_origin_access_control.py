@@ -112,6 +112,7 @@ origin_access_control:
 
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 
 CONFIG_KEYS = {
     "description": "Description",
@@ -169,7 +170,7 @@ def ensure_present(module, client):
                 OriginAccessControlConfig=config,
             )
             oac_id = response["OriginAccessControl"]["Id"]
-        return cf.present_result("origin_access_control", True, None, to_result(oac_id, config))
+        return present_result("origin_access_control", True, None, to_result(oac_id, config))
 
     oac_id = summary["Id"]
 
@@ -191,7 +192,7 @@ def ensure_present(module, client):
     changed, before, after = cf.update_existing(
         module, config_of(summary), lambda cur: desired_config(params, cur), lambda a, b: a != b, read=read, write=write
     )
-    return cf.present_result("origin_access_control", changed, to_result(oac_id, before), to_result(oac_id, after))
+    return present_result("origin_access_control", changed, to_result(oac_id, before), to_result(oac_id, after))
 
 
 def ensure_absent(module, client):

@@ -135,6 +135,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils import public_keys
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 
 NAME_PATTERN = re.compile(r"^[0-9A-Za-z_-]{1,128}$")
 MAX_COMMENT = 128
@@ -214,7 +215,7 @@ def ensure_present(module, client):
             response = cf.call(f"create public key {name}", client.create_public_key, PublicKeyConfig=config)
             created = response["PublicKey"]
             state = state_of(created["Id"], created.get("CreatedTime"), created["PublicKeyConfig"])
-        return cf.present_result("public_key", True, None, to_result(state))
+        return present_result("public_key", True, None, to_result(state))
 
     key_id = summary["Id"]
     given_pem = params["public_key_pem"]
@@ -252,7 +253,7 @@ def ensure_present(module, client):
     # The list summary holds the key and the comment: nothing but the list call when nothing changes.
     current = state_of(key_id, summary.get("CreatedTime"), summary)
     changed, before, after = cf.update_existing(module, current, desired_from, differs, read=read, write=write)
-    return cf.present_result("public_key", changed, to_result(before), to_result(after))
+    return present_result("public_key", changed, to_result(before), to_result(after))
 
 
 def ensure_absent(module, client):

@@ -293,6 +293,7 @@ settings_differences:
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.storytime.video_infra.plugins.module_utils import mediaconvert as mc
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
 # Options in the order they are compared, with the API key of each.
@@ -422,13 +423,15 @@ def ensure_present(module, client):
         changed_fields = [option for option, api_key in FIELDS if api_key in desired]
         if tags:
             changed_fields.append("tags")
-        return {
-            "changed": True,
-            "job_template": after,
-            "changed_fields": changed_fields,
-            "settings_differences": ["."] if "Settings" in desired else [],
-            "diff": {"before": {}, "after": after},
-        }
+        settings_differences = ["."] if "Settings" in desired else []
+        return present_result(
+            "job_template",
+            True,
+            None,
+            after,
+            changed_fields=changed_fields,
+            settings_differences=settings_differences,
+        )
 
     if template.get("Type") == "SYSTEM":
         raise mc.MediaConvertError(f"Job template {name} is a system template; MediaConvert does not let it change.")
@@ -454,16 +457,14 @@ def ensure_present(module, client):
     changed_fields = [option_of(api_key) for api_key in update]
     if tags_changed:
         changed_fields.append("tags")
-    after = to_result(template, final_tags)
-    result = {
-        "changed": bool(changed_fields),
-        "job_template": after,
-        "changed_fields": changed_fields,
-        "settings_differences": settings_differences,
-    }
-    if changed_fields:
-        result["diff"] = {"before": before, "after": after}
-    return result
+    return present_result(
+        "job_template",
+        bool(changed_fields),
+        before,
+        to_result(template, final_tags),
+        changed_fields=changed_fields,
+        settings_differences=settings_differences,
+    )
 
 
 def ensure_absent(module, client):

@@ -144,6 +144,7 @@ queue:
 
 from ansible_collections.storytime.video_infra.plugins.module_utils import mediaconvert as mc
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
 # Fields UpdateQueue takes, as (option, API key).
@@ -206,7 +207,7 @@ def ensure_present(module, client):
     queue = get_queue(client, name)
     if queue is None:
         after = create(module, client, tags)
-        return {"changed": True, "queue": after, "diff": {"before": {}, "after": after}}
+        return present_result("queue", True, None, after)
 
     refuse_reserved(queue)
     current_tags = mc.get_tags(client, queue["Arn"])
@@ -225,11 +226,7 @@ def ensure_present(module, client):
         client, queue["Arn"], current_tags, tags, purge=params["purge_tags"], check_mode=module.check_mode
     )
     changed = bool(update) or tags_changed
-    after = to_result(queue, final_tags)
-    result = {"changed": changed, "queue": after}
-    if changed:
-        result["diff"] = {"before": before, "after": after}
-    return result
+    return present_result("queue", changed, before, to_result(queue, final_tags))
 
 
 def ensure_absent(module, client):
