@@ -107,6 +107,7 @@ class PlaybookRunner:
         json_output: bool = True,
         verbosity: int = 0,
         tags: str | None = None,
+        skip_tags: str | None = None,
         env: dict[str, str] | None = None,
     ) -> PlaybookRun:
         extra = {"outputs_dir": str(self.tmp_path / "outputs")}
@@ -118,6 +119,8 @@ class PlaybookRunner:
             cmd.append("--diff")
         if tags:
             cmd += ["--tags", tags]
+        if skip_tags:
+            cmd += ["--skip-tags", skip_tags]
         if verbosity:
             cmd.append("-" + "v" * verbosity)
         run_env = {
