@@ -13,8 +13,8 @@ retries, and writes nothing at all when the configuration already matches.
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
@@ -189,18 +189,13 @@ def get_tags(client, arn):
 
 def ensure_tags(client, arn, current, desired, *, purge, check_mode):
     """Set/remove tags on a CloudFront resource; returns ``(changed, final_tags)``."""
-    if desired is None:
-        return False, current
-    to_set, to_unset = compare_aws_tags(current, desired, purge)
-    if not to_set and not to_unset:
-        return False, current
-    final = {k: v for k, v in current.items() if k not in to_unset}
-    final.update(to_set)
-    if not check_mode:
-        if to_unset:
-            call(f"untag {arn}", client.untag_resource, Resource=arn, TagKeys={"Items": list(to_unset)})
-        if to_set:
-            call(
-                f"tag {arn}", client.tag_resource, Resource=arn, Tags={"Items": ansible_dict_to_boto3_tag_list(to_set)}
-            )
-    return True, final
+    return apply_tags(
+        current,
+        desired,
+        purge=purge,
+        check_mode=check_mode,
+        untag=lambda keys: call(f"untag {arn}", client.untag_resource, Resource=arn, TagKeys={"Items": keys}),
+        tag=lambda tags: call(
+            f"tag {arn}", client.tag_resource, Resource=arn, Tags={"Items": ansible_dict_to_boto3_tag_list(tags)}
+        ),
+    )

@@ -10,6 +10,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 STORYTIME_COLLECTION_NAME = "storytime.video_infra"
 # Kept in step with galaxy.yml (a unit test checks it).
@@ -46,6 +47,25 @@ def present_result(key, changed, before, after, **extra):
     if changed:
         result["diff"] = {"before": before or {}, "after": after}
     return result
+
+
+def apply_tags(current, desired, *, purge, check_mode, untag, tag):
+    """Bring a resource's tags from ``current`` to ``desired`` with the service's own calls: ``untag(keys)`` and
+    ``tag(mapping)``, both in key order, neither in check mode. ``desired`` None leaves the tags alone.
+    Returns ``(changed, final_tags)``."""
+    if desired is None:
+        return False, current
+    to_set, to_unset = compare_aws_tags(current, desired, purge)
+    if not to_set and not to_unset:
+        return False, current
+    final = {key: value for key, value in current.items() if key not in to_unset}
+    final.update(to_set)
+    if not check_mode:
+        if to_unset:
+            untag(sorted(to_unset))
+        if to_set:
+            tag(dict(sorted(to_set.items())))
+    return True, final
 
 
 def string_map(name, value, error_class=StorytimeError):

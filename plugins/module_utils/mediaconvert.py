@@ -32,8 +32,8 @@ import uuid
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import string_map as common_string_map
 
@@ -124,19 +124,14 @@ def get_tags(client, arn):
 
 def ensure_tags(client, arn, current, desired, *, purge, check_mode):
     """Set/remove tags of a MediaConvert resource; returns ``(changed, final_tags)``. ``desired`` None: untouched."""
-    if desired is None:
-        return False, current
-    to_set, to_unset = compare_aws_tags(current, desired, purge)
-    if not to_set and not to_unset:
-        return False, current
-    final = {k: v for k, v in current.items() if k not in to_unset}
-    final.update(to_set)
-    if not check_mode:
-        if to_unset:
-            call(f"untag {arn}", client.untag_resource, Arn=arn, TagKeys=list(to_unset))
-        if to_set:
-            call(f"tag {arn}", client.tag_resource, Arn=arn, Tags=to_set)
-    return True, final
+    return apply_tags(
+        current,
+        desired,
+        purge=purge,
+        check_mode=check_mode,
+        untag=lambda keys: call(f"untag {arn}", client.untag_resource, Arn=arn, TagKeys=keys),
+        tag=lambda tags: call(f"tag {arn}", client.tag_resource, Arn=arn, Tags=tags),
+    )
 
 
 def string_map(name, value):

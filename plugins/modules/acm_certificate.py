@@ -254,9 +254,9 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import string_map
@@ -546,29 +546,24 @@ def request_certificate(client, names, key_algorithm, tags):
 
 def ensure_tags(client, arn, current, desired, *, purge, check_mode):
     """Returns ``(changed, final_tags)``; ``desired`` None leaves the tags alone."""
-    if desired is None:
-        return False, current
-    to_set, to_unset = compare_aws_tags(current, desired, purge)
-    if not to_set and not to_unset:
-        return False, current
-    final = {key: value for key, value in current.items() if key not in to_unset}
-    final.update(to_set)
-    if not check_mode:
-        if to_unset:
-            call(
-                f"remove tags from certificate {arn}",
-                client.remove_tags_from_certificate,
-                CertificateArn=arn,
-                Tags=[{"Key": key} for key in sorted(to_unset)],
-            )
-        if to_set:
-            call(
-                f"tag certificate {arn}",
-                client.add_tags_to_certificate,
-                CertificateArn=arn,
-                Tags=ansible_dict_to_boto3_tag_list(dict(sorted(to_set.items()))),
-            )
-    return True, final
+    return apply_tags(
+        current,
+        desired,
+        purge=purge,
+        check_mode=check_mode,
+        untag=lambda keys: call(
+            f"remove tags from certificate {arn}",
+            client.remove_tags_from_certificate,
+            CertificateArn=arn,
+            Tags=[{"Key": key} for key in keys],
+        ),
+        tag=lambda tags: call(
+            f"tag certificate {arn}",
+            client.add_tags_to_certificate,
+            CertificateArn=arn,
+            Tags=ansible_dict_to_boto3_tag_list(tags),
+        ),
+    )
 
 
 def ensure_present(module, client):
