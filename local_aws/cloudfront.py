@@ -123,7 +123,7 @@ def new_etag() -> str:
     return _random_id("E")
 
 
-def _items(container: Any) -> list[Any]:
+def items_of(container: Any) -> list[Any]:
     """Return ``container["Items"]`` as a list (absent or empty ``<Items/>`` -> ``[]``)."""
     if not isinstance(container, dict):
         return []
@@ -133,7 +133,7 @@ def _items(container: Any) -> list[Any]:
 def _check_quantities(value: Any, path: str = "") -> None:
     """Raise ``InconsistentQuantities`` where a ``Quantity`` disagrees with the size of ``Items``."""
     if isinstance(value, dict):
-        if isinstance(value.get("Quantity"), int) and value["Quantity"] != len(_items(value)):
+        if isinstance(value.get("Quantity"), int) and value["Quantity"] != len(items_of(value)):
             raise cloudfront_error(
                 "InconsistentQuantities",
                 f"The value of Quantity and the size of Items don't match ({path or 'request'}).",
@@ -367,14 +367,14 @@ def cache_behaviours(config: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Yield the default cache behaviour, then each ordered cache behaviour."""
     if isinstance(config.get("DefaultCacheBehavior"), dict):
         yield config["DefaultCacheBehavior"]
-    yield from (item for item in _items(config.get("CacheBehaviors")) if isinstance(item, dict))
+    yield from (item for item in items_of(config.get("CacheBehaviors")) if isinstance(item, dict))
 
 
 def trusted_key_group_ids(config: dict[str, Any]) -> list[str]:
     """Key group ids the cache behaviours of ``config`` list in ``TrustedKeyGroups`` (no duplicates)."""
     ids: list[str] = []
     for behaviour in cache_behaviours(config):
-        for group_id in _items(behaviour.get("TrustedKeyGroups")):
+        for group_id in items_of(behaviour.get("TrustedKeyGroups")):
             if group_id not in ids:
                 ids.append(group_id)
     return ids
@@ -383,7 +383,7 @@ def trusted_key_group_ids(config: dict[str, Any]) -> list[str]:
 def distribution_config_as_returned(config: dict[str, Any]) -> dict[str, Any]:
     """Return ``config`` as CloudFront returns it: everything sent, plus the members it fills in."""
     result = _fill_defaults(copy.deepcopy(config), _DISTRIBUTION_DEFAULTS)
-    for origin in _items(result.get("Origins")):
+    for origin in items_of(result.get("Origins")):
         _fill_defaults(origin, _ORIGIN_DEFAULTS)
     for behaviour in cache_behaviours(result):
         _fill_defaults(behaviour, _BEHAVIOUR_DEFAULTS)
@@ -502,7 +502,7 @@ class LocalCloudFrontResponse(CloudFrontResponse):
                 "TooManyQueryStringsInCachePolicy",
             ),
         ):
-            if len(_items((parameters.get(section) or {}).get(names))) > limit:
+            if len(items_of((parameters.get(section) or {}).get(names))) > limit:
                 raise cloudfront_error(code)
         return config
 
@@ -725,7 +725,7 @@ class LocalCloudFrontResponse(CloudFrontResponse):
         control = self.backend.get_origin_access_control(self._get_param("Id"))
         self._check_if_match(control.etag)
         for _, config in self._local_distributions():
-            if any(o.get("OriginAccessControlId") == control.id for o in _items(config.get("Origins"))):
+            if any(o.get("OriginAccessControlId") == control.id for o in items_of(config.get("Origins"))):
                 raise cloudfront_error("OriginAccessControlInUse")
         self.backend.delete_origin_access_control(control.id)
         return EmptyResult()
@@ -755,7 +755,7 @@ class LocalCloudFrontResponse(CloudFrontResponse):
             # Documented: the CloudFront certificate, or ACMCertificateArn or IAMCertificateId ("one, not both").
             raise cloudfront_error("InvalidViewerCertificate")
         controls = self.backend.origin_access_controls
-        for origin in _items(config.get("Origins")):
+        for origin in items_of(config.get("Origins")):
             control_id = origin.get("OriginAccessControlId")
             if not control_id:
                 continue
@@ -777,7 +777,7 @@ class LocalCloudFrontResponse(CloudFrontResponse):
                 raise cloudfront_error("InvalidArgument", "The parameter ForwardedValues is required.")
             if policy_id:
                 self._find_cache_policy(policy_id)
-            for group_id in _items(behaviour.get("TrustedKeyGroups")):
+            for group_id in items_of(behaviour.get("TrustedKeyGroups")):
                 if group_id not in self.state.key_groups:
                     raise cloudfront_error("TrustedKeyGroupDoesNotExist", f"The key group {group_id} does not exist.")
 

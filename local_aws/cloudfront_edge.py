@@ -117,6 +117,8 @@ from werkzeug.wrappers import Response
 
 from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontStore
+from local_aws.cloudfront import items_of
+from local_aws.s3_policy import wildcard
 
 StartResponse = Callable[..., Any]
 
@@ -169,19 +171,6 @@ _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
 # --------------------------------------------------------------------------------------------------
 
 
-def _items(container: Any) -> list[Any]:
-    """``container["Items"]`` as a list (absent -> ``[]``)."""
-    if not isinstance(container, dict):
-        return []
-    return list(container.get("Items") or [])
-
-
-def _wildcard(pattern: str, value: str) -> bool:
-    """Case-sensitive match where ``*`` is any run of characters (``/`` included) and ``?`` one."""
-    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(regex, value, re.DOTALL) is not None
-
-
 def viewer_host(environ: dict[str, Any]) -> str:
     """The ``Host`` of a request, lower-cased, without port or trailing dot (``""`` for IPv6 literals)."""
     host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "").strip().lower()
@@ -206,12 +195,12 @@ def _never_an_edge(host: str) -> bool:
 
 def path_pattern_matches(pattern: str, path: str) -> bool:
     """CloudFront's ``PathPattern`` test (leading ``/`` optional, case-sensitive wildcards)."""
-    return _wildcard(pattern if pattern.startswith("/") else "/" + pattern, path)
+    return wildcard(pattern if pattern.startswith("/") else "/" + pattern, path)
 
 
 def select_cache_behaviour(config: dict[str, Any], path: str) -> dict[str, Any]:
     """The first ordered cache behaviour whose path pattern matches ``path``, else the default one."""
-    for behaviour in _items(config.get("CacheBehaviors")):
+    for behaviour in items_of(config.get("CacheBehaviors")):
         if isinstance(behaviour, dict) and path_pattern_matches(str(behaviour.get("PathPattern", "")), path):
             return behaviour
     return dict(config.get("DefaultCacheBehavior") or {})
@@ -296,7 +285,7 @@ class EdgeDistribution:
     @property
     def aliases(self) -> list[str]:
         """The alternate domain names, lower-cased."""
-        return [str(alias).lower().rstrip(".") for alias in _items(self.config.get("Aliases"))]
+        return [str(alias).lower().rstrip(".") for alias in items_of(self.config.get("Aliases"))]
 
 
 def moto_distributions() -> Iterator[EdgeDistribution]:
@@ -476,7 +465,7 @@ def _check_policy(policy_bytes: bytes, url: str, viewer: _Viewer, now: float) ->
     except (ValueError, KeyError, TypeError) as exc:
         raise _access_denied() from exc
     resource = statement.get("Resource")
-    if resource is not None and (not isinstance(resource, str) or not _wildcard(resource, url)):
+    if resource is not None and (not isinstance(resource, str) or not wildcard(resource, url)):
         raise _access_denied()
     if not isinstance(less_than, int) or isinstance(less_than, bool) or now >= less_than:
         raise _access_denied()
@@ -639,7 +628,7 @@ class CloudFrontEdgeExtension:
             headers = [("Location", location), ("Content-Type", "text/html"), ("X-Cache", "Redirect from cloudfront")]
             return Response(body, status=301, headers=headers)
 
-        allowed = [str(method).upper() for method in _items(behaviour.get("AllowedMethods"))] or list(SERVED_METHODS)
+        allowed = [str(method).upper() for method in items_of(behaviour.get("AllowedMethods"))] or list(SERVED_METHODS)
         if viewer.method not in allowed:
             return self._error(
                 403,
@@ -677,7 +666,7 @@ class CloudFrontEdgeExtension:
     def _restricts_viewers(behaviour: dict[str, Any]) -> bool:
         for member in ("TrustedKeyGroups", "TrustedSigners"):
             trusted = behaviour.get(member) or {}
-            if trusted.get("Enabled") and (trusted.get("Quantity") or _items(trusted)):
+            if trusted.get("Enabled") and (trusted.get("Quantity") or items_of(trusted)):
                 return True
         return False
 
@@ -689,7 +678,7 @@ class CloudFrontEdgeExtension:
             return keys
         with self.store.lock:
             state = self.store.account(dist.account_id, dist.partition)
-            for group_id in _items(trusted):
+            for group_id in items_of(trusted):
                 group = state.key_groups.get(group_id)
                 for key_id in (group.config.get("Items") or []) if group is not None else []:
                     public_key = state.public_keys.get(key_id)
@@ -701,13 +690,13 @@ class CloudFrontEdgeExtension:
 
     def _origin_chain(self, config: dict[str, Any], target: str) -> tuple[list[dict[str, Any]], set[int]]:
         """The origins to try for ``TargetOriginId`` (an origin, or an origin group's members in order)."""
-        origins = {o.get("Id"): o for o in _items(config.get("Origins")) if isinstance(o, dict)}
+        origins = {o.get("Id"): o for o in items_of(config.get("Origins")) if isinstance(o, dict)}
         if target in origins:
             return [origins[target]], set()
-        for group in _items(config.get("OriginGroups")):
+        for group in items_of(config.get("OriginGroups")):
             if isinstance(group, dict) and group.get("Id") == target:
-                members = [origins.get(m.get("OriginId")) for m in _items(group.get("Members"))]
-                codes = {int(c) for c in _items((group.get("FailoverCriteria") or {}).get("StatusCodes"))}
+                members = [origins.get(m.get("OriginId")) for m in items_of(group.get("Members"))]
+                codes = {int(c) for c in items_of((group.get("FailoverCriteria") or {}).get("StatusCodes"))}
                 return [m for m in members if m is not None], codes
         return [], set()
 

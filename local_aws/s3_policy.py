@@ -90,8 +90,8 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _wildcard(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
-    """IAM wildcard match: ``*`` any run of characters, ``?`` one character, nothing else special."""
+def wildcard(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
+    """IAM/CloudFront wildcard match: ``*`` any run of characters (``/`` included), ``?`` one, nothing else special."""
     regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
     return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL) is not None
 
@@ -119,12 +119,12 @@ _STRING_OPERATORS = {
     "StringNotEquals": (lambda want, have: want == have, True),
     "StringEqualsIgnoreCase": (lambda want, have: want.lower() == have.lower(), False),
     "StringNotEqualsIgnoreCase": (lambda want, have: want.lower() == have.lower(), True),
-    "StringLike": (_wildcard, False),
-    "StringNotLike": (_wildcard, True),
-    "ArnEquals": (_wildcard, False),
-    "ArnLike": (_wildcard, False),
-    "ArnNotEquals": (_wildcard, True),
-    "ArnNotLike": (_wildcard, True),
+    "StringLike": (wildcard, False),
+    "StringNotLike": (wildcard, True),
+    "ArnEquals": (wildcard, False),
+    "ArnLike": (wildcard, False),
+    "ArnNotEquals": (wildcard, True),
+    "ArnNotLike": (wildcard, True),
     "Bool": (lambda want, have: str(want).lower() == str(have).lower(), False),
     "IpAddress": (lambda want, have: ipaddress.ip_address(have) in ipaddress.ip_network(want, strict=False), False),
     "NotIpAddress": (
@@ -171,14 +171,14 @@ def statement_applies(statement: dict[str, Any], action: str, resource: str, con
     if "NotPrincipal" in statement and _principal_matches(statement["NotPrincipal"], context.caller):
         return False
     if "Action" in statement:
-        if not any(_wildcard(p, action, ignore_case=True) for p in _as_list(statement["Action"])):
+        if not any(wildcard(p, action, ignore_case=True) for p in _as_list(statement["Action"])):
             return False
-    elif any(_wildcard(p, action, ignore_case=True) for p in _as_list(statement.get("NotAction", []))):
+    elif any(wildcard(p, action, ignore_case=True) for p in _as_list(statement.get("NotAction", []))):
         return False
     if "Resource" in statement:
-        if not any(_wildcard(p, resource) for p in _as_list(statement["Resource"])):
+        if not any(wildcard(p, resource) for p in _as_list(statement["Resource"])):
             return False
-    elif "NotResource" in statement and any(_wildcard(p, resource) for p in _as_list(statement["NotResource"])):
+    elif "NotResource" in statement and any(wildcard(p, resource) for p in _as_list(statement["NotResource"])):
         return False
     return _conditions_hold(statement.get("Condition"), context.values)
 
@@ -241,4 +241,5 @@ __all__ = [
     "install",
     "set_request_context",
     "statement_applies",
+    "wildcard",
 ]
