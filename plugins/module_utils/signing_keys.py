@@ -12,15 +12,10 @@ import hashlib
 import json
 import uuid
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils import public_keys
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 
 try:
     from cryptography.hazmat.primitives import serialization
@@ -29,6 +24,8 @@ except ImportError:  # pragma: no cover
     pass  # public_keys.HAS_CRYPTOGRAPHY reports it
 
 MIN_INJECT_BITS = 2048
+# Secrets Manager's answer for a secret that does not exist (or has no AWSCURRENT value yet).
+MISSING = ("ResourceNotFoundException",)
 KEY_BITS = 2048
 
 
@@ -81,39 +78,35 @@ class Secret:
 
     def describe(self):
         """The secret's metadata, or ``None`` when it does not exist."""
-        try:
-            return self.client.describe_secret(aws_retry=True, SecretId=self.secret_id)
-        except is_boto3_error_code("ResourceNotFoundException"):
-            return None
-        except (
-            botocore.exceptions.ClientError,
-            botocore.exceptions.BotoCoreError,
-        ) as e:  # pylint: disable=duplicate-except
-            raise cf.CloudFrontError(f"Failed to describe secret {self.secret_id}", e) from e
+        return call_aws(
+            cf.CloudFrontError,
+            f"describe secret {self.secret_id}",
+            self.client.describe_secret,
+            missing_codes=MISSING,
+            SecretId=self.secret_id,
+        )
 
     def current_value(self):
         """The AWSCURRENT value, or ``None`` when the secret has none yet."""
-        try:
-            return self.client.get_secret_value(aws_retry=True, SecretId=self.secret_id)["SecretString"]
-        except is_boto3_error_code("ResourceNotFoundException"):
-            return None
-        except (
-            botocore.exceptions.ClientError,
-            botocore.exceptions.BotoCoreError,
-        ) as e:  # pylint: disable=duplicate-except
-            # The exception text of GetSecretValue never contains the value.
-            raise cf.CloudFrontError(f"Failed to read secret {self.secret_id}", e) from e
+        # The exception text of GetSecretValue never contains the value.
+        response = call_aws(
+            cf.CloudFrontError,
+            f"read secret {self.secret_id}",
+            self.client.get_secret_value,
+            missing_codes=MISSING,
+            SecretId=self.secret_id,
+        )
+        return response["SecretString"] if response else None
 
     def put(self, secret_string):
-        try:
-            self.client.put_secret_value(
-                aws_retry=True,
-                SecretId=self.secret_id,
-                SecretString=secret_string,
-                ClientRequestToken=version_id(secret_string),
-            )
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            raise cf.CloudFrontError(f"Failed to write secret {self.secret_id}", e) from e
+        call_aws(
+            cf.CloudFrontError,
+            f"write secret {self.secret_id}",
+            self.client.put_secret_value,
+            SecretId=self.secret_id,
+            SecretString=secret_string,
+            ClientRequestToken=version_id(secret_string),
+        )
 
 
 def stored_pair(value):
