@@ -58,14 +58,13 @@ class TLSFiles:
 def _still_valid(cert_file: Path, ca_file: Path) -> bool:
     """True if the server certificate is signed by the CA and valid beyond the renewal margin."""
     from cryptography import x509  # noqa: PLC0415  (lazy: the light CLI commands never generate)
+    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
 
     try:
         cert = x509.load_pem_x509_certificate(cert_file.read_bytes())
         ca = x509.load_pem_x509_certificate(ca_file.read_bytes())
         cert.verify_directly_issued_by(ca)
-    except (OSError, ValueError, TypeError):
-        return False
-    except Exception:  # cryptography raises InvalidSignature and friends
+    except (OSError, ValueError, TypeError, InvalidSignature):
         return False
     now = datetime.datetime.now(datetime.UTC)
     return cert.not_valid_after_utc - RENEW_MARGIN > now and ca.not_valid_after_utc - RENEW_MARGIN > now
