@@ -545,6 +545,8 @@ class CloudFrontEdgeExtension:
     """
 
     name = "cloudfront-edge"
+    #: Viewer requests to a distribution are not AWS API calls: signed cookies or URLs decide, not SigV4.
+    aws_api = False
 
     def __init__(
         self,

@@ -25,10 +25,11 @@ DEFAULT_STATE_DIR = ".local-aws"
 #: Environment variable that overrides :data:`DEFAULT_STATE_DIR`.
 STATE_DIR_ENV = "LOCAL_AWS_STATE_DIR"
 
-#: Dummy credentials. Deliberately longer than one character: Ansible masks every occurrence of a
-#: ``no_log`` value in its output, so a one-letter secret would garble the whole log.
-DUMMY_ACCESS_KEY_ID = "testing"
-DUMMY_SECRET_ACCESS_KEY = "testing"
+#: The operator's credentials (the IAM user ``local-operator`` the local AWS creates: see
+#: :mod:`local_aws.identities`, which must agree). Every API request must be signed with a key the local IAM
+#: knows. Deliberately long: Ansible masks every occurrence of a ``no_log`` value in its output.
+DUMMY_ACCESS_KEY_ID = "AKIALOCALAWSOPERATOR"
+DUMMY_SECRET_ACCESS_KEY = "local-aws-operator-secret-access-key"
 
 #: Region used when ``AWS_DEFAULT_REGION`` is not set.
 DEFAULT_REGION = "eu-west-1"

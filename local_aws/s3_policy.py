@@ -37,6 +37,29 @@ from typing import Any
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 
+#: The account of an unsigned request: no account, so no account grant ever covers it.
+ANONYMOUS_ACCOUNT = "anonymous"
+
+#: Condition keys whose fixed values make an ``Allow`` to everyone non-public (the S3 user guide,
+#: "Blocking public access to your Amazon S3 storage", section "The meaning of public").
+NON_PUBLIC_CONDITION_KEYS = frozenset(
+    key.lower()
+    for key in (
+        "aws:SourceArn",
+        "aws:SourceVpc",
+        "aws:SourceVpce",
+        "aws:SourceAccount",
+        "aws:SourceOwner",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:PrincipalOrgID",
+        "aws:SourceIp",
+        "aws:userid",
+        "s3:DataAccessPointArn",
+        "s3:DataAccessPointAccount",
+    )
+)
+
 
 class Decision(Enum):
     """Outcome of evaluating one policy."""
@@ -53,6 +76,19 @@ class Caller:
     account_id: str = DEFAULT_ACCOUNT_ID
     arn: str | None = None
     service: str | None = None
+    #: ``user``, ``assumed-role``, ``anonymous``, ``service`` or ``root`` (no ARN known: the account).
+    kind: str = "root"
+    #: User name, or role name of an assumed-role session.
+    name: str | None = None
+    #: The role behind an assumed-role session (bucket and trust policies may name the role).
+    role_arn: str | None = None
+    #: Session policy of an assumed-role session (JSON), which limits what the role's policies allow.
+    session_policy: str | None = None
+
+    @property
+    def anonymous(self) -> bool:
+        """True for an unsigned request."""
+        return self.kind == "anonymous" or self.account_id == ANONYMOUS_ACCOUNT
 
     @property
     def identity_arn(self) -> str:
@@ -80,6 +116,11 @@ def set_request_context(environ: dict[str, Any]) -> None:
     _LOCAL.context = RequestContext(values=values)
 
 
+def set_context(context: RequestContext) -> None:
+    """Record the authenticated caller and condition keys of the request this thread is answering."""
+    _LOCAL.context = context
+
+
 def current_context() -> RequestContext:
     """The context recorded for this thread (a default HTTPS owner request outside any request)."""
     context = getattr(_LOCAL, "context", None)
@@ -105,9 +146,10 @@ def _principal_matches(principal: Any, caller: Caller) -> bool:
         for value in _as_list(values):
             if kind == "AWS" and value == "*":
                 return True
-            if kind == "AWS" and caller.service is None:
-                # An account ID or its root ARN names every identity of the account.
-                if value in (caller.account_id, f"arn:aws:iam::{caller.account_id}:root", caller.identity_arn):
+            if kind == "AWS" and caller.service is None and not caller.anonymous:
+                # An account ID or its root ARN names every identity of the account; a role ARN its sessions.
+                names = (caller.account_id, f"arn:aws:iam::{caller.account_id}:root", caller.identity_arn)
+                if value in names or (caller.role_arn is not None and value == caller.role_arn):
                     return True
             elif kind == "Service" and caller.service is not None and value == caller.service:
                 return True
@@ -199,18 +241,81 @@ def evaluate(
     return decision
 
 
+def is_public_policy(policy: str | bytes | dict[str, Any] | None) -> bool:
+    """True if the policy grants anything to everyone (the S3 user guide, "The meaning of public").
+
+    An ``Allow`` whose principal is ``*`` (or ``{"AWS": "*"}``) is public unless a condition pins one of the
+    documented keys (:data:`NON_PUBLIC_CONDITION_KEYS`) to fixed values; a wildcard value does not pin it.
+    """
+    if policy is None:
+        return False
+    document = json.loads(policy) if isinstance(policy, (str, bytes)) else policy
+    for statement in _as_list(document.get("Statement", [])):
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        everyone = principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS", [])))
+        if "NotPrincipal" in statement:
+            everyone = True
+        if not everyone:
+            continue
+        pinned = False
+        for operator, pairs in (statement.get("Condition") or {}).items():
+            if operator.startswith(("StringNotEquals", "StringNotLike", "ArnNot", "NotIpAddress", "Null")):
+                continue
+            for key, wanted in pairs.items():
+                values = [str(v) for v in _as_list(wanted)]
+                if key.lower() in NON_PUBLIC_CONDITION_KEYS and not any("*" in v or "?" in v for v in values):
+                    if key.lower() == "aws:sourceip" and any(v.endswith("/0") for v in values):
+                        continue
+                    pinned = True
+        if not pinned:
+            return True
+    return False
+
+
+def block_public_access(bucket: Any) -> Any:
+    """The bucket's Block Public Access configuration (moto's ``PublicAccessBlock``), or None."""
+    return getattr(bucket, "public_access_block", None)
+
+
 def bucket_allows(bucket: Any, action: str, resource: str, context: RequestContext) -> bool:
     """True if ``context.caller`` may perform ``action`` on ``resource`` of a moto ``bucket``.
 
-    The bucket owner's account needs no policy grant (the local AWS grants its identities everything);
-    any other caller, including a service principal, needs an Allow; an explicit Deny always wins.
+    As S3 evaluates it (the S3 user guide, "How Amazon S3 authorizes a request"): an explicit deny in the bucket
+    policy or the caller's identity policies refuses; an identity of the bucket owner's account needs an allow
+    from either; an AWS service principal or an anonymous caller needs an allow from the bucket policy; an
+    identity of another account needs both. RestrictPublicBuckets makes a public bucket policy grant nothing to
+    anyone outside the owner's account except AWS service principals.
     """
-    decision = evaluate(bucket.policy, action, resource, context)
-    if decision is Decision.DENY:
+    from local_aws import iam_auth  # noqa: PLC0415  (iam_auth imports this module)
+
+    caller = context.caller
+    resource_decision = evaluate(bucket.policy, action, resource, context)
+    if resource_decision is Decision.DENY:
         return False
-    if decision is Decision.ALLOW:
-        return True
-    return context.caller.service is None and context.caller.account_id == bucket.account_id
+    same_account = caller.service is None and not caller.anonymous and caller.account_id == bucket.account_id
+    block = block_public_access(bucket)
+    if (
+        resource_decision is Decision.ALLOW
+        and block is not None
+        and block.restrict_public_buckets
+        and caller.service is None
+        and not same_account
+        and is_public_policy(bucket.policy)
+    ):
+        resource_decision = Decision.NEUTRAL
+    if caller.service is not None or caller.anonymous:
+        return resource_decision is Decision.ALLOW
+    if caller.kind == "root":
+        # No identity known (a request our own emulation makes for the account): the account's own grant.
+        return same_account or resource_decision is Decision.ALLOW
+    identity = iam_auth.identity_decision(action, resource, context)
+    if identity is Decision.DENY:
+        return False
+    if same_account:
+        return Decision.ALLOW in (identity, resource_decision)
+    return identity is Decision.ALLOW and resource_decision is Decision.ALLOW
 
 
 def install() -> None:
@@ -231,6 +336,7 @@ def install() -> None:
 
 
 __all__ = [
+    "ANONYMOUS_ACCOUNT",
     "Caller",
     "Decision",
     "RequestContext",
@@ -239,6 +345,8 @@ __all__ = [
     "current_context",
     "evaluate",
     "install",
+    "is_public_policy",
+    "set_context",
     "set_request_context",
     "statement_applies",
     "wildcard",

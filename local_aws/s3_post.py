@@ -19,9 +19,12 @@ What this extension does
 * the signature: SigV4 (``x-amz-algorithm`` ``AWS4-HMAC-SHA256``; ``x-amz-signature`` is the hex HMAC-SHA256,
   with the signing key of the ``x-amz-credential`` scope, of the ``policy`` field as sent), or the legacy
   SigV2 form (``AWSAccessKeyId``, ``signature`` = base64 HMAC-SHA1 of the policy) that botocore still produces
-  by default. The secret key is looked up by access key ID: the local AWS's dummy keys
-  (:data:`KNOWN_CREDENTIALS`) and the access keys created in moto's IAM. An unknown key ID is
-  ``403 InvalidAccessKeyId``, a wrong signature ``403 SignatureDoesNotMatch``;
+  by default. The secret key is looked up by access key ID among the active keys of IAM users and STS
+  sessions (:func:`local_aws.iam_auth.find_credentials`; a session's form must carry its
+  ``x-amz-security-token``). An unknown key ID is ``403 InvalidAccessKeyId``, a wrong signature
+  ``403 SignatureDoesNotMatch``; the signer's own IAM policies must allow ``s3:PutObject`` on the key (a POST
+  upload runs with the permissions of whoever signed the policy); a form with no policy is anonymous and needs
+  a bucket policy that grants everyone ``s3:PutObject``;
 * the policy: ``expiration`` in the future (else ``403 AccessDenied`` "Policy expired."); every condition
   holds (exact ``{"field": "value"}``, ``["eq", "$field", v]``, ``["starts-with", "$field", prefix]``, where an
   empty prefix accepts anything and a ``Content-Type`` with commas must have every value start with the
@@ -84,19 +87,10 @@ from werkzeug.sansio.multipart import MultipartDecoder
 from werkzeug.sansio.multipart import NeedData
 
 from local_aws import s3_policy
-from local_aws.constants import DUMMY_ACCESS_KEY_ID
-from local_aws.constants import DUMMY_SECRET_ACCESS_KEY
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-#: Secret keys of the local AWS's dummy access keys: the SDK clients' (:mod:`local_aws.constants`) and the
-#: local inventory's (``inventories/local/group_vars/all.yml``). moto accepts any key for API calls; a POST
-#: policy can only be verified with the secret it was signed with.
-KNOWN_CREDENTIALS: dict[str, str] = {
-    DUMMY_ACCESS_KEY_ID: DUMMY_SECRET_ACCESS_KEY,
-    "local-aws-access-key": "local-aws-secret-key",
-}
 
 SIGV4_ALGORITHM = "AWS4-HMAC-SHA256"
 #: Form fields of a SigV4 POST (all required once one is there) and of a SigV2 POST.
@@ -287,21 +281,16 @@ class Signer:
     caller: s3_policy.Caller
 
 
-def find_signer(access_key_id: str) -> Signer | None:
-    """The secret and owner of ``access_key_id``: a dummy key of the local AWS or a key created in moto's IAM."""
-    from moto.iam.models import get_account_id_from  # noqa: PLC0415  (server process only)
-    from moto.iam.models import iam_backends  # noqa: PLC0415
+def find_signer(access_key_id: str, security_token: str | None = None) -> Signer | None:
+    """The secret and owner of ``access_key_id`` (an IAM user's or an STS session's active key), or None."""
+    from local_aws import iam_auth  # noqa: PLC0415  (server process only)
 
-    account_id = get_account_id_from(access_key_id)
-    if access_key_id in KNOWN_CREDENTIALS:
-        return Signer(access_key_id, KNOWN_CREDENTIALS[access_key_id], s3_policy.Caller(account_id=account_id))
-    for partition_backend in iam_backends[account_id].values():
-        key = partition_backend.access_keys.get(access_key_id)
-        if key is not None:
-            user = partition_backend.users.get(key.user_name)
-            arn = user.arn if user is not None else None
-            return Signer(access_key_id, key.secret_access_key, s3_policy.Caller(account_id=account_id, arn=arn))
-    return None
+    credentials = iam_auth.find_credentials(access_key_id)
+    if credentials is None:
+        return None
+    if credentials.session_token is not None and security_token != credentials.session_token:
+        return None
+    return Signer(access_key_id, credentials.secret_access_key, credentials.caller)
 
 
 def sigv4_signature(secret_access_key: str, date: str, region: str, service: str, policy: str) -> str:
@@ -345,7 +334,7 @@ def verify_signature(values: dict[str, str], policy: str) -> tuple[Signer, froze
                 ArgumentValue=values["x-amz-credential"],
             )
         access_key_id, date, region, service = match.groups()
-        signer = _signer_or_error(access_key_id)
+        signer = _signer_or_error(access_key_id, values.get("x-amz-security-token"))
         expected = sigv4_signature(signer.secret_access_key, date, region, service, policy)
         provided = values["x-amz-signature"]
         exempt = EXEMPT_V4
@@ -353,7 +342,7 @@ def verify_signature(values: dict[str, str], policy: str) -> tuple[Signer, froze
         for name, shown in (("awsaccesskeyid", "AWSAccessKeyId"), ("signature", "Signature")):
             if name not in values:
                 raise missing_field(shown)
-        signer = _signer_or_error(values["awsaccesskeyid"])
+        signer = _signer_or_error(values["awsaccesskeyid"], values.get("x-amz-security-token"))
         expected = sigv2_signature(signer.secret_access_key, policy)
         provided = values["signature"]
         exempt = EXEMPT_V2
@@ -372,8 +361,8 @@ def verify_signature(values: dict[str, str], policy: str) -> tuple[Signer, froze
     return signer, exempt
 
 
-def _signer_or_error(access_key_id: str) -> Signer:
-    signer = find_signer(access_key_id)
+def _signer_or_error(access_key_id: str, security_token: str | None = None) -> Signer:
+    signer = find_signer(access_key_id, security_token)
     if signer is None:
         raise S3Error(
             403,
@@ -557,6 +546,8 @@ class S3PostPolicyExtension:
     """Checks S3 POST-policy uploads before moto stores them; see the module docstring."""
 
     name = "s3-post-policy"
+    #: Browser uploads carry no Authorization header: the POST policy's signature is checked here instead.
+    aws_api = False
 
     def __init__(self) -> None:
         """Unbound: :class:`~local_aws.server.LocalAWSApp` hands over moto through :meth:`bind_fallback`."""
@@ -611,7 +602,19 @@ class S3PostPolicyExtension:
         raw_form = parse_form(body, boundary)
         policy = raw_form.get("policy")
         if policy is None:
-            # Not a POST-policy upload: moto answers it from the untouched body.
+            # No policy, no signature: an anonymous upload, which only a bucket policy granting everyone
+            # s3:PutObject allows. moto then answers it from the untouched body.
+            bucket_name = _BUCKET_PATH.match(str(environ["PATH_INFO"])).group(1)  # type: ignore[union-attr]
+            bucket = _bucket_of(bucket_name)
+            if bucket is None:
+                raise S3Error(404, "NoSuchBucket", "The specified bucket does not exist", BucketName=bucket_name)
+            anonymous = s3_policy.RequestContext(
+                caller=s3_policy.Caller(account_id=s3_policy.ANONYMOUS_ACCOUNT, kind="anonymous"),
+                values=dict(s3_policy.current_context().values),
+            )
+            key = raw_form.get("key") or ""
+            if not s3_policy.bucket_allows(bucket, "s3:PutObject", f"arn:aws:s3:::{bucket_name}/{key}", anonymous):
+                raise access_denied()
             return self.fallback(_with_body(environ, body, str(environ["CONTENT_TYPE"])), start_response)
 
         bucket_name = _BUCKET_PATH.match(str(environ["PATH_INFO"])).group(1)  # type: ignore[union-attr]
@@ -710,7 +713,6 @@ def _with_body(environ: dict[str, Any], body: bytes, content_type: str) -> dict[
 
 
 __all__ = [
-    "KNOWN_CREDENTIALS",
     "PostForm",
     "S3Error",
     "S3PostPolicyExtension",

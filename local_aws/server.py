@@ -58,6 +58,8 @@ from werkzeug.serving import BaseWSGIServer
 from werkzeug.serving import make_server
 
 from local_aws import acm
+from local_aws import iam_auth
+from local_aws import identities
 from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontExtension
 from local_aws.cloudfront_edge import CloudFrontEdgeExtension
@@ -103,6 +105,8 @@ class HealthExtension:
     """Answers ``GET``/``HEAD`` on :data:`~local_aws.constants.HEALTH_PATH` with ``{"status": "ok", "moto": ...}``."""
 
     name = "health"
+    #: Not an AWS API: no signature needed.
+    aws_api = False
 
     def __init__(self) -> None:
         """Compute the (constant) health document."""
@@ -153,18 +157,33 @@ class LocalAWSApp:
                 bind(self.fallback)
         s3_policy.install()
         acm.install()
+        self.gate = iam_auth.Gate()
+        identities.seed()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Dispatch one request."""
+        """Dispatch one request: AWS API requests pass the authentication and authorization gate first."""
         s3_policy.set_request_context(environ)
         for extension in self.extensions:
             if extension.matches(environ):
+                if getattr(extension, "aws_api", True):
+                    refused = self.gate.check(environ)
+                    if refused is not None:
+                        return iam_auth.error_response(start_response, refused, environ["local_aws.auth_protocol"])
                 return extension(environ, start_response)
         path = str(environ.get("PATH_INFO", ""))
         if path.startswith(INTERNAL_PREFIX):
             return json_response(start_response, "404 Not Found", {"error": f"no local_aws handler for {path}"})
-        if environ.get("REQUEST_METHOD") == "POST" and path == MOTO_RESET_PATH:
-            self.reset_extensions()
+        if path.startswith("/moto-api/"):
+            # moto's own control API (reset, state manager): local tooling, not an AWS API.
+            if environ.get("REQUEST_METHOD") == "POST" and path == MOTO_RESET_PATH:
+                self.reset_extensions()
+                answer = self.fallback(environ, start_response)
+                identities.seed()
+                return answer
+            return self.fallback(environ, start_response)
+        refused = self.gate.check(environ)
+        if refused is not None:
+            return iam_auth.error_response(start_response, refused, environ["local_aws.auth_protocol"])
         return self.fallback(environ, start_response)
 
     def reset_extensions(self) -> None:

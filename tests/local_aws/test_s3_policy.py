@@ -8,6 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 from werkzeug.test import Client
 
+from tests.local_aws.sigv4 import signed_headers
+
 from local_aws.s3_policy import Caller
 from local_aws.s3_policy import Decision
 from local_aws.s3_policy import RequestContext
@@ -161,10 +163,16 @@ def test_plain_http_requests_are_denied_by_the_tls_only_statement():
 
     client = Client(LocalAWSApp(extensions=[]))
     name = BUCKET.rsplit(":", 1)[1]
-    base = {"base_url": "https://localhost"}
-    assert client.put(f"/{name}", **base).status_code == 200
-    assert client.put(f"/{name}", query_string="policy", data=json.dumps(POLICY), **base).status_code in (200, 204)
-    assert client.put(f"/{name}/books/1/a.ts", data=b"x", **base).status_code == 200
-    assert client.put(f"/{name}/books/1/a.ts", data=b"x", base_url="http://localhost").status_code == 403
-    assert client.get(f"/{name}/books/1/a.ts", base_url="http://localhost").status_code == 403
+
+    def call(method: str, path: str, body: bytes = b"", scheme: str = "https") -> int:
+        url = f"{scheme}://localhost{path}"
+        headers = signed_headers(method, url, body, region="us-east-1")
+        return client.open(path, method=method, data=body, headers=headers, base_url=f"{scheme}://localhost").status_code
+
+    assert call("PUT", f"/{name}") == 200
+    assert call("PUT", f"/{name}?policy", json.dumps(POLICY).encode()) in (200, 204)
+    assert call("PUT", f"/{name}/books/1/a.ts", b"x") == 200
+    assert call("PUT", f"/{name}/books/1/a.ts", b"x", scheme="http") == 403
+    assert call("GET", f"/{name}/books/1/a.ts", scheme="http") == 403
+    assert call("GET", f"/{name}/books/1/a.ts") == 200
     # (An anonymous GET over HTTPS is refused too, by the object's private ACL: as on AWS.)

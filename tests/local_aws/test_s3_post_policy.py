@@ -16,6 +16,9 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+
+from local_aws.constants import DUMMY_ACCESS_KEY_ID
+from local_aws.constants import DUMMY_SECRET_ACCESS_KEY
 from typing import Any
 
 import boto3
@@ -182,7 +185,7 @@ def test_c_an_expired_policy_is_denied_even_when_re_signed_by_hand(aws, s3):
     document["expiration"] = "2020-01-01T00:00:00.000Z"
     policy = base64.b64encode(json.dumps(document).encode()).decode()
     _akid, date, region, service, _ = presigned["fields"]["x-amz-credential"].split("/")
-    signature = sigv4_signature("testing", date, region, service, policy)
+    signature = sigv4_signature(DUMMY_SECRET_ACCESS_KEY, date, region, service, policy)
 
     answer = upload(aws, presigned, "late.mp4", b"late", policy=policy, **{"x-amz-signature": signature})
 
@@ -212,7 +215,7 @@ def test_e_a_wrong_signature_does_not_match(aws, s3):
 
     assert answer.status == 403
     assert answer.error["Code"] == "SignatureDoesNotMatch"
-    assert answer.error["AWSAccessKeyId"] == "testing"
+    assert answer.error["AWSAccessKeyId"] == DUMMY_ACCESS_KEY_ID
     assert keys(s3) == []
 
 
@@ -237,14 +240,25 @@ def test_an_unknown_access_key_is_invalid(aws, s3):
     assert answer.error["AWSAccessKeyId"] == "AKIAUNKNOWN000000000"
 
 
-def test_the_inventory_dummy_key_and_iam_access_keys_sign_valid_policies(aws, s3):
-    inventory = client_with(aws, "local-aws-access-key", "local-aws-secret-key")
+def test_the_inventory_key_and_iam_access_keys_sign_valid_policies(aws, s3):
+    """A POST upload runs with the permissions of the policy's signer (the S3 API reference, "Authenticating
+    Requests in Browser-Based Uploads Using POST (AWS Signature Version 4)": the signature authenticates the
+    signer, whose permissions S3 then checks): a key IAM knows but whose user has no s3:PutObject is refused."""
+    inventory = client_with(aws, DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY)
     assert upload(aws, presign(inventory), "one.mp4", b"1").status == 201
 
     iam = aws.client("iam")
     iam.create_user(UserName="uploader")
     key = iam.create_access_key(UserName="uploader")["AccessKey"]
     user = client_with(aws, key["AccessKeyId"], key["SecretAccessKey"])
+    refused = upload(aws, presign(user), "two.mp4", b"2")
+    assert (refused.status, refused.error["Code"]) == (403, "AccessDenied")
+
+    grant = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/masters/*"}],
+    }
+    iam.put_user_policy(UserName="uploader", PolicyName="upload", PolicyDocument=json.dumps(grant))
     assert upload(aws, presign(user), "two.mp4", b"2").status == 201
     assert keys(s3) == ["masters/one.mp4", "masters/two.mp4"]
 
@@ -352,10 +366,21 @@ def test_parts_after_the_file_are_ignored_as_s3_ignores_them(aws, s3):
     assert keys(s3) == ["masters/clip.mp4"]
 
 
-def test_a_form_without_policy_goes_to_moto_untouched(aws, s3):
-    # An anonymous upload (no policy) is not a POST-policy upload: moto answers it as before.
-    answer = post(aws, f"{aws.endpoint_url}/{BUCKET}", [("key", "anonymous.txt"), ("file", ("a.txt", b"anon"))])
+def test_a_form_without_policy_is_anonymous_and_needs_a_public_grant(aws, s3):
+    """A POST form without policy and signature is an anonymous request (the S3 API reference, "Browser-Based
+    Uploads Using POST": the policy and signature are required "if the bucket is not public"); S3 allows it only
+    when the bucket policy grants everyone s3:PutObject."""
+    form = [("key", "anonymous.txt"), ("file", ("a.txt", b"anon"))]
+    refused = post(aws, f"{aws.endpoint_url}/{BUCKET}", form)
+    assert (refused.status, refused.error["Code"]) == (403, "AccessDenied")
+    assert keys(s3) == []
 
+    public_put = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}],
+    }
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(public_put))
+    answer = post(aws, f"{aws.endpoint_url}/{BUCKET}", form)
     assert answer.status == 204
     assert s3.get_object(Bucket=BUCKET, Key="anonymous.txt")["Body"].read() == b"anon"
 

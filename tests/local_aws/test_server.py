@@ -24,11 +24,14 @@ from werkzeug.test import Client
 from local_aws import LocalAWS
 from local_aws import check_health
 from local_aws import reset
+from local_aws.constants import DUMMY_ACCESS_KEY_ID
+from local_aws.constants import DUMMY_SECRET_ACCESS_KEY
 from local_aws.lifecycle import pid_alive
 from local_aws.lifecycle import terminate_server
 from local_aws.server import Extension
 from local_aws.server import HealthExtension
 from local_aws.server import LocalAWSApp
+from tests.local_aws.sigv4 import signed_headers
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENDPOINT_LINE = re.compile(r"^AWS_ENDPOINT_URL=https://127\.0\.0\.1:(\d+)\nAWS_CA_BUNDLE=(/.+/ca\.pem)\n$")
@@ -93,8 +96,8 @@ def test_up_status_env_down_lifecycle(state_dir: Path) -> None:
     assert env.returncode == 0, env.stderr
     assert env.stdout.splitlines() == [
         f"export AWS_ENDPOINT_URL={endpoint}",
-        "export AWS_ACCESS_KEY_ID=testing",
-        "export AWS_SECRET_ACCESS_KEY=testing",
+        f"export AWS_ACCESS_KEY_ID={DUMMY_ACCESS_KEY_ID}",
+        f"export AWS_SECRET_ACCESS_KEY={DUMMY_SECRET_ACCESS_KEY}",
         "export AWS_DEFAULT_REGION=us-west-2",
         f"export AWS_CA_BUNDLE={ca_file.resolve()}",
     ]
@@ -283,6 +286,7 @@ class RecordingExtension:
     """A test extension that claims ``/2099-01-01/echo`` and counts resets."""
 
     name = "echo"
+    aws_api = False  # not an AWS API: the authentication gate leaves it alone
 
     def __init__(self) -> None:
         """Start with no resets."""
@@ -313,8 +317,10 @@ def test_extension_hook_dispatch_in_process() -> None:
     assert client.get("/_local_aws/health").get_json()["status"] == "ok"
     assert client.get("/_local_aws/not-there").status_code == 404
 
-    # Unclaimed requests reach moto: an unsigned GET / is S3 ListBuckets.
-    fallthrough = client.get("/")
+    # Unclaimed requests reach moto once signed: GET / is S3 ListBuckets. Unsigned, it is an anonymous
+    # ListBuckets, which S3 refuses.
+    assert client.get("/").status_code == 403
+    fallthrough = client.get("/", headers=signed_headers("GET", "http://localhost/"))
     assert fallthrough.status_code == 200
     assert b"ListAllMyBucketsResult" in fallthrough.get_data()
 

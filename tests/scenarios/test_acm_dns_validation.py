@@ -81,7 +81,7 @@ def run_play(playbook, tmp_path: Path, tasks: list[dict[str, Any]], **kwargs):
     path = tmp_path / "acm-certificate.yml"
     path.write_text(yaml.safe_dump([play], sort_keys=False))
     run = playbook.run(playbook=str(path), inventory=playbook.inventory("local"), **kwargs)
-    assert "local-aws-secret-key" not in run.stdout + run.stderr
+    assert "local-aws-operator-secret-access-key" not in run.stdout + run.stderr
     return run
 
 

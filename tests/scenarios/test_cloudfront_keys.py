@@ -64,8 +64,8 @@ class Plays:
                 "group/storytime.video_infra.aws": {
                     "region": "eu-west-1",
                     "endpoint_url": self.aws.endpoint_url,
-                    "access_key": "local-aws-access-key",
-                    "secret_key": "local-aws-secret-key",
+                    "access_key": "AKIALOCALAWSOPERATOR",
+                    "secret_key": "local-aws-operator-secret-access-key",
                 }
             },
             "tasks": tasks,

@@ -64,7 +64,7 @@ def run_upload(playbook, tmp_path: Path, args: dict[str, Any], **kwargs):
     path.write_text(yaml.safe_dump([play], sort_keys=False))
     run = playbook.run(playbook=str(path), inventory=playbook.inventory("local"), **kwargs)
     (result,) = run.task_results(TASK)
-    assert "local-aws-secret-key" not in run.stdout + run.stderr
+    assert "local-aws-operator-secret-access-key" not in run.stdout + run.stderr
     return run, result
 
 
@@ -89,7 +89,7 @@ def test_the_module_uploads_a_clip_through_the_presigned_post(playbook, tmp_path
     assert stored["Body"].read() == clip.read_bytes()
     assert stored["ContentType"] == "video/mp4"
     assert result["fields"]["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
-    assert result["fields"]["x-amz-credential"].startswith("local-aws-access-key/")
+    assert result["fields"]["x-amz-credential"].startswith("AKIALOCALAWSOPERATOR/")
 
 
 def test_a_file_over_the_size_limit_fails_with_entity_too_large(playbook, tmp_path, s3, bucket, clip):

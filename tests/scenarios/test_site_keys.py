@@ -38,8 +38,8 @@ def prod_inventory(playbook, public_keys):
         "prod",
         {
             "storytime_aws_endpoint_url": playbook.server.endpoint_url,
-            "storytime_aws_access_key": "local-aws-access-key",
-            "storytime_aws_secret_key": "local-aws-secret-key",
+            "storytime_aws_access_key": "AKIALOCALAWSOPERATOR",
+            "storytime_aws_secret_key": "local-aws-operator-secret-access-key",
             "cloudfront_hls_public_keys": public_keys,
         },
     )

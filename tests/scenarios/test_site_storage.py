@@ -232,8 +232,8 @@ def test_bad_inventory_fails_before_any_aws_call(playbook, s3, env, changes, rem
     # Point every environment at the local AWS, so that a call that slipped through would be recorded.
     local_connection = {
         "storytime_aws_endpoint_url": playbook.server.endpoint_url,
-        "storytime_aws_access_key": "local-aws-access-key",
-        "storytime_aws_secret_key": "local-aws-secret-key",
+        "storytime_aws_access_key": "AKIALOCALAWSOPERATOR",
+        "storytime_aws_secret_key": "local-aws-operator-secret-access-key",
     }
     run = playbook.run(inventory=inventory, extra_vars=local_connection)
 
