@@ -296,7 +296,10 @@ def _sts(operation: Operation, region: str, account_id: str) -> None:
     if operation.name == "AssumeRole" and operation.params.get("RoleArn"):
         operation.action = "sts:AssumeRole"
         operation.resources = []
-        operation.extra.append(("sts:AssumeRole", operation.params["RoleArn"], {}))
+        values = {"sts:RoleSessionName": operation.params.get("RoleSessionName", "")}
+        if "ExternalId" in operation.params:
+            values["sts:ExternalId"] = operation.params["ExternalId"]
+        operation.extra.append(("sts:AssumeRole", operation.params["RoleArn"], values))
 
 
 def _cloudfront(operation: Operation, region: str, account_id: str) -> None:

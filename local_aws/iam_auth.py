@@ -59,6 +59,7 @@ MAX_SKEW = timedelta(minutes=15)
 #: S3 presigned URLs: X-Amz-Expires is at most 604800 seconds (7 days).
 MAX_PRESIGN_SECONDS = 604800
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+SIGV2_REFUSED = "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."
 
 _CREDENTIAL = re.compile(r"^([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request$")
 
@@ -251,6 +252,10 @@ def parse_signature(environ: dict[str, Any]) -> Signature | None:
     pairs = _split_query(str(environ.get("QUERY_STRING") or ""))
     query = dict(pairs)
     service_hint = "s3"
+    if header.startswith("AWS ") or ("AWSAccessKeyId" in query and "Signature" in query):
+        # Signature Version 2: S3 refuses it for buckets created after 24 June 2020 (the S3 API reference,
+        # "Specifying the Signature Version in request authentication"), and so every bucket here.
+        raise AuthError(400, "InvalidRequest", SIGV2_REFUSED, "signature-version-2")
     if header:
         if not header.startswith(ALGORITHM + " "):
             raise AuthError(

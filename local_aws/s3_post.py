@@ -98,7 +98,6 @@ SIGV4_FIELDS = ("x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-sign
 SIGV2_FIELDS = ("awsaccesskeyid", "signature")
 #: Fields no condition needs to name (besides ``x-ignore-*``).
 EXEMPT_V4 = frozenset({"x-amz-signature", "file", "policy"})
-EXEMPT_V2 = EXEMPT_V4 | {"awsaccesskeyid", "signature"}
 SUCCESS_STATUSES = ("200", "201", "204")
 
 _BUCKET_PATH = re.compile(r"^/([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])/?$")
@@ -301,11 +300,6 @@ def sigv4_signature(secret_access_key: str, date: str, region: str, service: str
     return hmac.new(key, policy.encode(), hashlib.sha256).hexdigest()
 
 
-def sigv2_signature(secret_access_key: str, policy: str) -> str:
-    """Base64 HMAC-SHA1 of the base64 policy (Signature Version 2)."""
-    return base64.b64encode(hmac.new(secret_access_key.encode(), policy.encode(), hashlib.sha1).digest()).decode()
-
-
 def verify_signature(values: dict[str, str], policy: str) -> tuple[Signer, frozenset[str]]:
     """Check the signature of the policy; return the signer and the fields exempt from conditions.
 
@@ -339,13 +333,13 @@ def verify_signature(values: dict[str, str], policy: str) -> tuple[Signer, froze
         provided = values["x-amz-signature"]
         exempt = EXEMPT_V4
     elif any(name in values for name in SIGV2_FIELDS):
-        for name, shown in (("awsaccesskeyid", "AWSAccessKeyId"), ("signature", "Signature")):
-            if name not in values:
-                raise missing_field(shown)
-        signer = _signer_or_error(values["awsaccesskeyid"], values.get("x-amz-security-token"))
-        expected = sigv2_signature(signer.secret_access_key, policy)
-        provided = values["signature"]
-        exempt = EXEMPT_V2
+        # Signature Version 2 is refused for buckets created after 24 June 2020 (the S3 API reference,
+        # "Specifying the Signature Version in request authentication"): every bucket of the local AWS.
+        raise S3Error(
+            400,
+            "InvalidRequest",
+            "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+        )
     else:
         raise access_denied()
     if not hmac.compare_digest(expected.encode(), provided.encode()):
@@ -719,6 +713,5 @@ __all__ = [
     "check_policy",
     "decode_policy",
     "parse_form",
-    "sigv2_signature",
     "sigv4_signature",
 ]
