@@ -226,7 +226,7 @@ def _secretsmanager(operation: Operation, region: str, account_id: str) -> None:
         secrets = secretsmanager_backends[account_id][region].secrets
         secret = secrets.get(secret_id) if hasattr(secrets, "get") else None
         arn = getattr(secret, "arn", None)
-    except Exception:  # noqa: BLE001  (a lookup only; the service answers the request itself)
+    except Exception:
         arn = None
     operation.resources = [arn or f"arn:aws:secretsmanager:{region}:{account_id}:secret:{secret_id}-??????"]
 
@@ -243,8 +243,11 @@ def _mediaconvert(operation: Operation, region: str, account_id: str) -> None:
     name = operation.name
     base = f"arn:aws:mediaconvert:{region}:{account_id}"
     if name == "CreateJob":
-        resources = [_mediaconvert_name_arn("queues", params.get("queue") or params.get("Queue") or "Default",
-                                            region, account_id)]
+        resources = [
+            _mediaconvert_name_arn(
+                "queues", params.get("queue") or params.get("Queue") or "Default", region, account_id
+            )
+        ]
         template = params.get("jobTemplate") or params.get("JobTemplate")
         if template:
             resources.append(_mediaconvert_name_arn("jobTemplates", template, region, account_id))
@@ -258,7 +261,8 @@ def _mediaconvert(operation: Operation, region: str, account_id: str) -> None:
         operation.resources = [f"{base}:jobs/{params.get('Id', '*')}"]
     elif name == "ListJobs":
         queue = params.get("queue") or params.get("Queue")
-        operation.resources = [_mediaconvert_name_arn("queues", queue, region, account_id) if queue else f"{base}:queues/*"]
+        queue_arn = _mediaconvert_name_arn("queues", queue, region, account_id) if queue else f"{base}:queues/*"
+        operation.resources = [queue_arn]
     elif name.endswith("Queue") and "Name" in params:
         operation.resources = [f"{base}:queues/{params['Name']}"]
     elif name.endswith("JobTemplate") and "Name" in params:
@@ -277,8 +281,14 @@ def _mediaconvert(operation: Operation, region: str, account_id: str) -> None:
 def _iam(operation: Operation, region: str, account_id: str) -> None:
     params = operation.params
     prefix = f"arn:aws:iam::{account_id}"
-    if "PolicyArn" in params and operation.name not in ("AttachRolePolicy", "AttachUserPolicy", "AttachGroupPolicy",
-                                                         "DetachRolePolicy", "DetachUserPolicy", "DetachGroupPolicy"):
+    if "PolicyArn" in params and operation.name not in (
+        "AttachRolePolicy",
+        "AttachUserPolicy",
+        "AttachGroupPolicy",
+        "DetachRolePolicy",
+        "DetachUserPolicy",
+        "DetachGroupPolicy",
+    ):
         operation.resources = [params["PolicyArn"]]
     elif "RoleName" in params:
         operation.resources = [f"{prefix}:role{params.get('Path', '/')}{params['RoleName']}"]
@@ -328,7 +338,7 @@ def assume_role_allowed(role_arn: str, context: s3_policy.RequestContext) -> boo
     try:
         account_id = role_arn.split(":")[4]
         role = iam_backends[account_id]["aws"].get_role_by_arn(role_arn)
-    except Exception:  # noqa: BLE001  (no such role: AWS answers AccessDenied)
+    except Exception:
         return False
     trust = s3_policy.evaluate(role.assume_role_policy_document, "sts:AssumeRole", role_arn, context)
     if trust is not s3_policy.Decision.ALLOW:
@@ -347,15 +357,27 @@ _BUCKET_SUBRESOURCES: dict[str, dict[str, str]] = {
     "policyStatus": {"GET": "GetBucketPolicyStatus"},
     "acl": {"GET": "GetBucketAcl", "PUT": "PutBucketAcl"},
     "cors": {"GET": "GetBucketCORS", "PUT": "PutBucketCORS", "DELETE": "PutBucketCORS"},
-    "lifecycle": {"GET": "GetLifecycleConfiguration", "PUT": "PutLifecycleConfiguration",
-                  "DELETE": "PutLifecycleConfiguration"},
-    "encryption": {"GET": "GetEncryptionConfiguration", "PUT": "PutEncryptionConfiguration",
-                   "DELETE": "PutEncryptionConfiguration"},
+    "lifecycle": {
+        "GET": "GetLifecycleConfiguration",
+        "PUT": "PutLifecycleConfiguration",
+        "DELETE": "PutLifecycleConfiguration",
+    },
+    "encryption": {
+        "GET": "GetEncryptionConfiguration",
+        "PUT": "PutEncryptionConfiguration",
+        "DELETE": "PutEncryptionConfiguration",
+    },
     "versioning": {"GET": "GetBucketVersioning", "PUT": "PutBucketVersioning"},
-    "publicAccessBlock": {"GET": "GetBucketPublicAccessBlock", "PUT": "PutBucketPublicAccessBlock",
-                          "DELETE": "PutBucketPublicAccessBlock"},
-    "ownershipControls": {"GET": "GetBucketOwnershipControls", "PUT": "PutBucketOwnershipControls",
-                          "DELETE": "PutBucketOwnershipControls"},
+    "publicAccessBlock": {
+        "GET": "GetBucketPublicAccessBlock",
+        "PUT": "PutBucketPublicAccessBlock",
+        "DELETE": "PutBucketPublicAccessBlock",
+    },
+    "ownershipControls": {
+        "GET": "GetBucketOwnershipControls",
+        "PUT": "PutBucketOwnershipControls",
+        "DELETE": "PutBucketOwnershipControls",
+    },
     "tagging": {"GET": "GetBucketTagging", "PUT": "PutBucketTagging", "DELETE": "PutBucketTagging"},
     "notification": {"GET": "GetBucketNotification", "PUT": "PutBucketNotification"},
     "logging": {"GET": "GetBucketLogging", "PUT": "PutBucketLogging"},
@@ -366,17 +388,31 @@ _BUCKET_SUBRESOURCES: dict[str, dict[str, str]] = {
     "accelerate": {"GET": "GetAccelerateConfiguration", "PUT": "PutAccelerateConfiguration"},
     "requestPayment": {"GET": "GetBucketRequestPayment", "PUT": "PutBucketRequestPayment"},
     "object-lock": {"GET": "GetBucketObjectLockConfiguration", "PUT": "PutBucketObjectLockConfiguration"},
-    "replication": {"GET": "GetReplicationConfiguration", "PUT": "PutReplicationConfiguration",
-                    "DELETE": "PutReplicationConfiguration"},
-    "analytics": {"GET": "GetAnalyticsConfiguration", "PUT": "PutAnalyticsConfiguration",
-                  "DELETE": "PutAnalyticsConfiguration"},
-    "metrics": {"GET": "GetMetricsConfiguration", "PUT": "PutMetricsConfiguration",
-                "DELETE": "PutMetricsConfiguration"},
-    "inventory": {"GET": "GetInventoryConfiguration", "PUT": "PutInventoryConfiguration",
-                  "DELETE": "PutInventoryConfiguration"},
-    "intelligent-tiering": {"GET": "GetIntelligentTieringConfiguration",
-                            "PUT": "PutIntelligentTieringConfiguration",
-                            "DELETE": "PutIntelligentTieringConfiguration"},
+    "replication": {
+        "GET": "GetReplicationConfiguration",
+        "PUT": "PutReplicationConfiguration",
+        "DELETE": "PutReplicationConfiguration",
+    },
+    "analytics": {
+        "GET": "GetAnalyticsConfiguration",
+        "PUT": "PutAnalyticsConfiguration",
+        "DELETE": "PutAnalyticsConfiguration",
+    },
+    "metrics": {
+        "GET": "GetMetricsConfiguration",
+        "PUT": "PutMetricsConfiguration",
+        "DELETE": "PutMetricsConfiguration",
+    },
+    "inventory": {
+        "GET": "GetInventoryConfiguration",
+        "PUT": "PutInventoryConfiguration",
+        "DELETE": "PutInventoryConfiguration",
+    },
+    "intelligent-tiering": {
+        "GET": "GetIntelligentTieringConfiguration",
+        "PUT": "PutIntelligentTieringConfiguration",
+        "DELETE": "PutIntelligentTieringConfiguration",
+    },
 }
 
 _OBJECT_SUBRESOURCES: dict[str, dict[str, str]] = {
@@ -390,8 +426,16 @@ _OBJECT_SUBRESOURCES: dict[str, dict[str, str]] = {
 }
 
 #: Object actions with a ``...Version`` form when the request names a version.
-_VERSIONED = {"GetObject", "DeleteObject", "GetObjectAcl", "PutObjectAcl", "GetObjectTagging", "PutObjectTagging",
-              "DeleteObjectTagging", "GetObjectAttributes"}
+_VERSIONED = {
+    "GetObject",
+    "DeleteObject",
+    "GetObjectAcl",
+    "PutObjectAcl",
+    "GetObjectTagging",
+    "PutObjectTagging",
+    "DeleteObjectTagging",
+    "GetObjectAttributes",
+}
 
 
 def _raw_path(environ: dict[str, Any]) -> str:
@@ -412,8 +456,14 @@ def resolve_s3(environ: dict[str, Any], body: bytes) -> Operation:
         "s3:authType": "REST-QUERY-STRING" if "X-Amz-Signature" in query else "REST-HEADER",
     }
     headers = {k[5:].replace("_", "-").lower(): str(v) for k, v in environ.items() if k.startswith("HTTP_")}
-    for header in ("x-amz-acl", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
-                   "x-amz-storage-class", "x-amz-copy-source", "x-amz-metadata-directive"):
+    for header in (
+        "x-amz-acl",
+        "x-amz-server-side-encryption",
+        "x-amz-server-side-encryption-aws-kms-key-id",
+        "x-amz-storage-class",
+        "x-amz-copy-source",
+        "x-amz-metadata-directive",
+    ):
         if header in headers:
             values[f"s3:{header}"] = headers[header]
     if not bucket:
@@ -425,15 +475,21 @@ def resolve_s3(environ: dict[str, Any], body: bytes) -> Operation:
                 action = actions.get(method)
                 if action is None:
                     break
-                return Operation("s3", action, f"s3:{action}", [bucket_arn], dict(query), condition_values=values,
-                                 body=body)
+                return Operation(
+                    "s3", action, f"s3:{action}", [bucket_arn], dict(query), condition_values=values, body=body
+                )
         if "delete" in query and method == "POST":
             return _delete_objects(bucket, body, values)
         for name in ("prefix", "delimiter", "max-keys"):
             if name in query:
                 values[f"s3:{name}"] = query[name]
-        action = {"GET": "ListBucket", "HEAD": "ListBucket", "PUT": "CreateBucket", "DELETE": "DeleteBucket",
-                  "POST": "PutObject"}.get(method, "ListBucket")
+        action = {
+            "GET": "ListBucket",
+            "HEAD": "ListBucket",
+            "PUT": "CreateBucket",
+            "DELETE": "DeleteBucket",
+            "POST": "PutObject",
+        }.get(method, "ListBucket")
         name = {"ListBucket": "ListObjectsV2" if query.get("list-type") == "2" else "ListObjects"}.get(action, action)
         if method == "HEAD":
             name = "HeadBucket"
@@ -442,10 +498,15 @@ def resolve_s3(environ: dict[str, Any], body: bytes) -> Operation:
     object_arn = f"{bucket_arn}/{key}"
     operation = None
     if "uploadId" in query:
-        action = {"PUT": "PutObject", "POST": "PutObject", "DELETE": "AbortMultipartUpload",
-                  "GET": "ListMultipartUploadParts"}.get(method, "PutObject")
-        operation = Operation("s3", "Multipart" + method.title(), f"s3:{action}", [object_arn], dict(query),
-                              condition_values=values)
+        action = {
+            "PUT": "PutObject",
+            "POST": "PutObject",
+            "DELETE": "AbortMultipartUpload",
+            "GET": "ListMultipartUploadParts",
+        }.get(method, "PutObject")
+        operation = Operation(
+            "s3", "Multipart" + method.title(), f"s3:{action}", [object_arn], dict(query), condition_values=values
+        )
     else:
         for sub, actions in _OBJECT_SUBRESOURCES.items():
             if sub in query and method in actions:
@@ -453,8 +514,13 @@ def resolve_s3(environ: dict[str, Any], body: bytes) -> Operation:
                 operation = Operation("s3", action, f"s3:{action}", [object_arn], dict(query), condition_values=values)
                 break
     if operation is None:
-        action = {"GET": "GetObject", "HEAD": "GetObject", "PUT": "PutObject", "DELETE": "DeleteObject",
-                  "POST": "PutObject"}.get(method, "GetObject")
+        action = {
+            "GET": "GetObject",
+            "HEAD": "GetObject",
+            "PUT": "PutObject",
+            "DELETE": "DeleteObject",
+            "POST": "PutObject",
+        }.get(method, "GetObject")
         name = {"HEAD": "HeadObject"}.get(method, action)
         operation = Operation("s3", name, f"s3:{action}", [object_arn], dict(query), condition_values=values)
     base = operation.action.split(":", 1)[1]
@@ -503,7 +569,7 @@ def bucket_of_resource(resource: str) -> Any:
     partition, account_id = owner
     try:
         return s3_backends[account_id][partition].get_bucket(name)
-    except Exception:  # noqa: BLE001  (MissingBucket)
+    except Exception:
         return None
 
 

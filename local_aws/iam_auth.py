@@ -116,7 +116,7 @@ def find_credentials(access_key_id: str) -> Credentials | None:
                 return None
             caller = s3_policy.Caller(account_id=account_id, arn=user.arn, kind="user", name=user.name)
             return Credentials(caller, key.secret_access_key)
-    for account_id, account in list(sts_backends.items()):
+    for account in list(sts_backends.values()):
         for session in list(account["aws"].assumed_roles):
             if session.access_key_id != access_key_id:
                 continue
@@ -259,37 +259,53 @@ def parse_signature(environ: dict[str, Any]) -> Signature | None:
     if header:
         if not header.startswith(ALGORITHM + " "):
             raise AuthError(
-                400, "InvalidArgument" if _looks_s3(environ) else "IncompleteSignature",
-                "Unsupported Authorization Type: only AWS4-HMAC-SHA256 is accepted", "malformed-signature",
+                400,
+                "InvalidArgument" if _looks_s3(environ) else "IncompleteSignature",
+                "Unsupported Authorization Type: only AWS4-HMAC-SHA256 is accepted",
+                "malformed-signature",
             )
-        parts = dict(
-            item.strip().split("=", 1) for item in header[len(ALGORITHM) + 1 :].split(",") if "=" in item
-        )
+        parts = dict(item.strip().split("=", 1) for item in header[len(ALGORITHM) + 1 :].split(",") if "=" in item)
         credential = _CREDENTIAL.match(parts.get("Credential", ""))
         if credential is None or "SignedHeaders" not in parts or "Signature" not in parts:
-            raise AuthError(400, "IncompleteSignature", "The Authorization header is incomplete.", "malformed-signature")
+            raise AuthError(
+                400, "IncompleteSignature", "The Authorization header is incomplete.", "malformed-signature"
+            )
         akid, scope_date, region, service = credential.groups()
         date = str(environ.get("HTTP_X_AMZ_DATE") or "")
         if not date:
             raise AuthError(
-                403, "AccessDenied" if service == service_hint else "IncompleteSignature",
-                "AWS authentication requires a valid Date or x-amz-date header", "malformed-signature",
+                403,
+                "AccessDenied" if service == service_hint else "IncompleteSignature",
+                "AWS authentication requires a valid Date or x-amz-date header",
+                "malformed-signature",
             )
         return Signature(
-            akid, date, scope_date, region, service, parts["SignedHeaders"].split(";"), parts["Signature"], False,
-            security_token=environ.get("HTTP_X_AMZ_SECURITY_TOKEN"), query_pairs=pairs,
+            akid,
+            date,
+            scope_date,
+            region,
+            service,
+            parts["SignedHeaders"].split(";"),
+            parts["Signature"],
+            False,
+            security_token=environ.get("HTTP_X_AMZ_SECURITY_TOKEN"),
+            query_pairs=pairs,
         )
     if "X-Amz-Signature" in query or "X-Amz-Credential" in query:
         if query.get("X-Amz-Algorithm") != ALGORITHM:
             raise AuthError(
-                400, "AuthorizationQueryParametersError",
-                'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"', "malformed-signature",
+                400,
+                "AuthorizationQueryParametersError",
+                'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"',
+                "malformed-signature",
             )
         credential = _CREDENTIAL.match(query.get("X-Amz-Credential", ""))
-        missing = [n for n in ("X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Expires") if n not in query]
+        required = ("X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Expires")
+        missing = [name for name in required if name not in query]
         if credential is None or missing:
             raise AuthError(
-                400, "AuthorizationQueryParametersError",
+                400,
+                "AuthorizationQueryParametersError",
                 "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
                 "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
                 "malformed-signature",
@@ -300,13 +316,24 @@ def parse_signature(environ: dict[str, Any]) -> Signature | None:
             expires = -1
         if not 0 <= expires <= MAX_PRESIGN_SECONDS:
             raise AuthError(
-                400, "AuthorizationQueryParametersError",
-                "X-Amz-Expires must be less than a week (in seconds) that is 604800", "presign-expires-range",
+                400,
+                "AuthorizationQueryParametersError",
+                "X-Amz-Expires must be less than a week (in seconds) that is 604800",
+                "presign-expires-range",
             )
         akid, scope_date, region, service = credential.groups()
         return Signature(
-            akid, query["X-Amz-Date"], scope_date, region, service, query["X-Amz-SignedHeaders"].split(";"),
-            query["X-Amz-Signature"], True, expires, query.get("X-Amz-Security-Token"), pairs,
+            akid,
+            query["X-Amz-Date"],
+            scope_date,
+            region,
+            service,
+            query["X-Amz-SignedHeaders"].split(";"),
+            query["X-Amz-Signature"],
+            True,
+            expires,
+            query.get("X-Amz-Security-Token"),
+            pairs,
         )
     return None
 
@@ -350,9 +377,7 @@ def canonical_request(environ: dict[str, Any], body: bytes, sig: Signature) -> s
     if raw_path.startswith(("http://", "https://")):
         raw_path = "/" + raw_path.split("/", 3)[3] if raw_path.count("/") >= 3 else "/"
     pairs = [(k, v) for k, v in sig.query_pairs if not (sig.presigned and k == "X-Amz-Signature")]
-    query = "&".join(
-        f"{k}={v}" for k, v in sorted((quote(k, safe="-_.~"), quote(v, safe="-_.~")) for k, v in pairs)
-    )
+    query = "&".join(f"{k}={v}" for k, v in sorted((quote(k, safe="-_.~"), quote(v, safe="-_.~")) for k, v in pairs))
     headers = _header_values(environ)
     canonical_headers = "".join(f"{name}:{' '.join(headers.get(name, '').split())}\n" for name in sig.signed_headers)
     if sig.presigned:
@@ -399,17 +424,23 @@ def authenticate(environ: dict[str, Any], body: bytes, sig: Signature, now: date
     if credentials is None:
         if s3:
             raise AuthError(
-                403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.",
+                403,
+                "InvalidAccessKeyId",
+                "The AWS Access Key Id you provided does not exist in our records.",
                 "unknown-access-key",
             )
         raise AuthError(
-            403, "InvalidClientTokenId", "The security token included in the request is invalid.",
+            403,
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
             "unknown-access-key",
         )
     if credentials.session_token is not None:
         if sig.security_token != credentials.session_token:
             raise AuthError(
-                400 if s3 else 403, "InvalidToken", "The provided token is malformed or otherwise invalid.",
+                400 if s3 else 403,
+                "InvalidToken",
+                "The provided token is malformed or otherwise invalid.",
                 "bad-session-token",
             )
         if credentials.expiration is not None and now >= credentials.expiration:
@@ -418,13 +449,19 @@ def authenticate(environ: dict[str, Any], body: bytes, sig: Signature, now: date
             )
     elif sig.security_token:
         raise AuthError(
-            400 if s3 else 403, "InvalidToken", "The provided token is malformed or otherwise invalid.",
+            400 if s3 else 403,
+            "InvalidToken",
+            "The provided token is malformed or otherwise invalid.",
             "bad-session-token",
         )
     signed_at = _parse_amz_date(sig.date)
     if signed_at is None or sig.date[:8] != sig.scope_date:
-        raise AuthError(403, "SignatureDoesNotMatch" if not s3 else "AccessDenied",
-                        "X-Amz-Date does not match the credential scope's date.", "bad-date")
+        raise AuthError(
+            403,
+            "SignatureDoesNotMatch" if not s3 else "AccessDenied",
+            "X-Amz-Date does not match the credential scope's date.",
+            "bad-date",
+        )
     if sig.presigned:
         if now > signed_at + timedelta(seconds=sig.expires or 0):
             raise AuthError(403, "AccessDenied", "Request has expired", "presigned-url-expired")
@@ -433,17 +470,24 @@ def authenticate(environ: dict[str, Any], body: bytes, sig: Signature, now: date
     elif abs(now - signed_at) > MAX_SKEW:
         if s3:
             raise AuthError(
-                403, "RequestTimeTooSkewed",
-                "The difference between the request time and the current time is too large.", "clock-skew",
+                403,
+                "RequestTimeTooSkewed",
+                "The difference between the request time and the current time is too large.",
+                "clock-skew",
             )
         raise AuthError(
-            403, "SignatureDoesNotMatch",
+            403,
+            "SignatureDoesNotMatch",
             f"Signature expired: {sig.date} is now earlier than {(now - MAX_SKEW).strftime('%Y%m%dT%H%M%SZ')}",
             "clock-skew",
         )
     if "host" not in sig.signed_headers:
-        raise AuthError(403, "SignatureDoesNotMatch" if not s3 else "AccessDenied",
-                        "The host header must be signed.", "unsigned-host")
+        raise AuthError(
+            403,
+            "SignatureDoesNotMatch" if not s3 else "AccessDenied",
+            "The host header must be signed.",
+            "unsigned-host",
+        )
     expected = signature_of(credentials.secret_access_key, sig, canonical_request(environ, body, sig))
     if not hmac.compare_digest(expected, sig.signature):
         message = (
@@ -458,8 +502,10 @@ def authenticate(environ: dict[str, Any], body: bytes, sig: Signature, now: date
         declared = _header_values(environ).get("x-amz-content-sha256", "")
         if re.fullmatch(r"[0-9a-f]{64}", declared) and declared != hashlib.sha256(body).hexdigest():
             raise AuthError(
-                400, "XAmzContentSHA256Mismatch",
-                "The provided 'x-amz-content-sha256' header does not match what was computed.", "payload-hash",
+                400,
+                "XAmzContentSHA256Mismatch",
+                "The provided 'x-amz-content-sha256' header does not match what was computed.",
+                "payload-hash",
             )
     return credentials
 
@@ -617,10 +663,9 @@ class Gate:
             check_context = s3_policy.RequestContext(caller=context.caller, values={**context.values, **extra})
             bucket = iam_actions.bucket_of_resource(resource)
             if bucket is None:
-                allowed = resource == "*" and identity_decision(action, resource, check_context) is s3_policy.Decision.ALLOW
-                if not allowed and context.caller.kind != "anonymous" and action != "s3:ListAllMyBuckets":
-                    # No such bucket: S3 answers NoSuchBucket to a caller allowed the action on it.
-                    allowed = identity_decision(action, resource, check_context) is s3_policy.Decision.ALLOW
+                # No bucket (ListBuckets, or a bucket that does not exist: S3 then answers NoSuchBucket to a
+                # caller whose own policies allow the action on it).
+                allowed = identity_decision(action, resource, check_context) is s3_policy.Decision.ALLOW
             else:
                 allowed = s3_policy.bucket_allows(bucket, action, resource, check_context)
             if not allowed:

@@ -116,12 +116,18 @@ def test_unsigned_calls_to_other_services_are_missing_their_token(aws):
     "Common Errors": "The request must contain either a valid (registered) AWS access key ID or X.509
     certificate", HTTP 403)."""
     status, body = http(
-        aws, "POST", "/", body=b"Action=ListUsers&Version=2010-05-08",
+        aws,
+        "POST",
+        "/",
+        body=b"Action=ListUsers&Version=2010-05-08",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert (status, error_code(body)) == (403, "MissingAuthenticationToken")
     status, body = http(
-        aws, "POST", "/", body=b"{}",
+        aws,
+        "POST",
+        "/",
+        body=b"{}",
         headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "secretsmanager.ListSecrets"},
     )
     assert status == 403 and b"MissingAuthenticationToken" in body
@@ -290,8 +296,12 @@ def test_conditions_of_identity_policies_are_evaluated(aws, bucket):
         client(aws, "secretsmanager", key_id, secret).list_secrets()
     assert code_of(raised)[1] == "AccessDeniedException"
     other = boto3.client(
-        "secretsmanager", endpoint_url=aws.endpoint_url, region_name="us-east-1", aws_access_key_id=key_id,
-        aws_secret_access_key=secret, verify=str(aws.ca_file),
+        "secretsmanager",
+        endpoint_url=aws.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        verify=str(aws.ca_file),
     )
     assert other.list_secrets()["SecretList"] == []
 
@@ -308,10 +318,18 @@ def test_an_identity_allow_and_the_bucket_policy_work_together(aws, bucket):
     deny = {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/writer"}, "Action": "s3:PutObject",
-             "Resource": f"arn:aws:s3:::{BUCKET}/masters/locked/*"},
-            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/writer"}, "Action": "s3:GetObject",
-             "Resource": f"arn:aws:s3:::{BUCKET}/masters/*"},
+            {
+                "Effect": "Deny",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/writer"},
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/masters/locked/*",
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/writer"},
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/masters/*",
+            },
         ],
     }
     bucket.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(deny))
@@ -327,7 +345,9 @@ def test_block_public_policy_refuses_a_public_bucket_policy(aws, bucket):
     a service principal and aws:SourceArn is not public ("The meaning of public")."""
     allow_all = {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+        ],
     }
     with pytest.raises(ClientError) as raised:
         bucket.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(allow_all))
@@ -366,7 +386,9 @@ def test_restrict_public_buckets_makes_a_public_policy_grant_nothing_to_anonymou
     )
     public_read = {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+        ],
     }
     bucket.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(public_read))
     status, _ = http(aws, "GET", f"/{BUCKET}/masters/book-1.mp4")
@@ -408,9 +430,11 @@ def test_assume_role_needs_the_trust_policy_and_the_session_gets_the_roles_permi
     )
     sts = client(aws, "sts", key_id, secret)
     with pytest.raises(ClientError) as raised:
-        sts.assume_role(RoleArn=role["Arn"], RoleSessionName="reader-session")  # no external ID: the condition fails
+        # No external ID: the trust policy's condition fails.
+        sts.assume_role(RoleArn=role["Arn"], RoleSessionName="reader-session")
     assert code_of(raised) == (403, "AccessDenied")
-    session = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="reader-session", ExternalId="storytime")["Credentials"]
+    session = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="reader-session", ExternalId="storytime")
+    session = session["Credentials"]
     as_role = client(aws, "s3", session["AccessKeyId"], session["SecretAccessKey"], session["SessionToken"])
     assert as_role.get_object(Bucket=BUCKET, Key="masters/book-1.mp4")["Body"].read() == b"master"
     with pytest.raises(ClientError) as raised:

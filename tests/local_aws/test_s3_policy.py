@@ -8,13 +8,12 @@ import pytest
 from botocore.exceptions import ClientError
 from werkzeug.test import Client
 
-from tests.local_aws.sigv4 import signed_headers
-
 from local_aws.s3_policy import Caller
 from local_aws.s3_policy import Decision
 from local_aws.s3_policy import RequestContext
 from local_aws.s3_policy import UnsupportedCondition
 from local_aws.s3_policy import evaluate
+from tests.local_aws.sigv4 import signed_headers
 
 BUCKET = "arn:aws:s3:::storytime-hls-outputs-local"
 OBJECT = BUCKET + "/books/1/index.m3u8"
@@ -167,7 +166,9 @@ def test_plain_http_requests_are_denied_by_the_tls_only_statement():
     def call(method: str, path: str, body: bytes = b"", scheme: str = "https") -> int:
         url = f"{scheme}://localhost{path}"
         headers = signed_headers(method, url, body, region="us-east-1")
-        return client.open(path, method=method, data=body, headers=headers, base_url=f"{scheme}://localhost").status_code
+        return client.open(
+            path, method=method, data=body, headers=headers, base_url=f"{scheme}://localhost"
+        ).status_code
 
     assert call("PUT", f"/{name}") == 200
     assert call("PUT", f"/{name}?policy", json.dumps(POLICY).encode()) in (200, 204)

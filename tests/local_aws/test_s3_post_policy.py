@@ -16,9 +16,6 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-
-from local_aws.constants import DUMMY_ACCESS_KEY_ID
-from local_aws.constants import DUMMY_SECRET_ACCESS_KEY
 from typing import Any
 
 import boto3
@@ -26,6 +23,8 @@ import pytest
 from botocore.config import Config
 
 from local_aws import LocalAWS
+from local_aws.constants import DUMMY_ACCESS_KEY_ID
+from local_aws.constants import DUMMY_SECRET_ACCESS_KEY
 from local_aws.s3_post import S3PostPolicyExtension
 from local_aws.s3_post import sigv4_signature
 
@@ -379,7 +378,9 @@ def test_a_form_without_policy_is_anonymous_and_needs_a_public_grant(aws, s3):
 
     public_put = {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+        ],
     }
     s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(public_put))
     answer = post(aws, f"{aws.endpoint_url}/{BUCKET}", form)
