@@ -101,6 +101,21 @@ def json_response(start_response: StartResponse, status: str, payload: Any) -> l
     return [body]
 
 
+class AuthStatsExtension:
+    """``GET /_local_aws/auth-stats``: the requests refused so far, per authentication/authorization rule."""
+
+    name = "auth-stats"
+    aws_api = False
+
+    def matches(self, environ: dict[str, Any]) -> bool:
+        """Claim the stats path."""
+        return environ.get("PATH_INFO") == INTERNAL_PREFIX + "auth-stats"
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Report the counters."""
+        return json_response(start_response, "200 OK", dict(iam_auth.STATS))
+
+
 class HealthExtension:
     """Answers ``GET``/``HEAD`` on :data:`~local_aws.constants.HEALTH_PATH` with ``{"status": "ok", "moto": ...}``."""
 
@@ -130,6 +145,7 @@ def default_extensions() -> list[Extension]:
     cloudfront = CloudFrontExtension()
     return [
         HealthExtension(),
+        AuthStatsExtension(),
         cloudfront,
         CloudFrontEdgeExtension(cloudfront.store),
         S3PostPolicyExtension(),
@@ -263,4 +279,16 @@ def serve(
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     server.serve_forever()  # returns on KeyboardInterrupt and closes the socket
+    record_refusals()
     print("local_aws: stopped", file=sys.stderr, flush=True)
+
+
+def record_refusals() -> None:
+    """Append the requests refused per rule (:data:`local_aws.iam_auth.STATS`) to ``$LOCAL_AWS_REFUSALS_FILE``.
+
+    One JSON line per server; measuring tools (``benchmarks/``) add the lines of a whole test run up.
+    """
+    target = os.environ.get("LOCAL_AWS_REFUSALS_FILE")
+    if target and iam_auth.STATS:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(iam_auth.STATS, sort_keys=True) + "\n")
