@@ -466,6 +466,9 @@ def resolve_s3(environ: dict[str, Any], body: bytes) -> Operation:
     ):
         if header in headers:
             values[f"s3:{header}"] = headers[header]
+    for header, value in headers.items():
+        if header.startswith("x-amz-grant-"):
+            values[f"s3:{header}"] = value
     if not bucket:
         return Operation("s3", "ListBuckets", "s3:ListAllMyBuckets", ["*"], condition_values=values)
     bucket_arn = f"arn:aws:s3:::{bucket}"
@@ -591,11 +594,39 @@ def check_block_public_policy(operation: Operation) -> None:
         raise AuthError(403, "AccessDenied", "Access Denied", "block-public-policy")
 
 
+#: Canned ACLs that grant to everyone or to every AWS account (S3 user guide, "Access control list (ACL)
+#: overview", "Canned ACL").
+PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
+_PUBLIC_GRANTEES = (
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
+
+
+def check_block_public_acls(operation: Operation) -> None:
+    """With BlockPublicAcls, S3 refuses a request that sets a public ACL (the S3 user guide, "Blocking public access
+    to your Amazon S3 storage": "PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public", and
+    so do PUT Object calls with a public ACL)."""
+    from local_aws.iam_auth import AuthError  # noqa: PLC0415  (iam_auth imports this module)
+
+    acl = str(operation.condition_values.get("s3:x-amz-acl", "")).lower()
+    grants = " ".join(str(v) for k, v in operation.condition_values.items() if k.startswith("s3:x-amz-grant-"))
+    body = operation.body.decode("utf-8", "replace") if operation.name in ("PutBucketAcl", "PutObjectAcl") else ""
+    public = acl in PUBLIC_CANNED_ACLS or any(g in grants or g in body for g in _PUBLIC_GRANTEES)
+    if not public or not operation.resources:
+        return
+    bucket = bucket_of_resource(operation.resources[0])
+    block = s3_policy.block_public_access(bucket) if bucket is not None else None
+    if block is not None and block.block_public_acls:
+        raise AuthError(403, "AccessDenied", "Access Denied", "block-public-acls")
+
+
 __all__ = [
     "ALWAYS_ALLOWED",
     "Operation",
     "assume_role_allowed",
     "bucket_of_resource",
+    "check_block_public_acls",
     "check_block_public_policy",
     "guess_unsigned_service",
     "protocol_of",

@@ -672,6 +672,7 @@ class Gate:
                 raise _denied(operation, context.caller, action, resource)
         if operation.name == "PutBucketPolicy":
             iam_actions.check_block_public_policy(operation)
+        iam_actions.check_block_public_acls(operation)
 
 
 def _denied(operation: iam_actions.Operation, caller: s3_policy.Caller, action: str, resource: str) -> AuthError:

@@ -371,6 +371,18 @@ def test_block_public_policy_refuses_a_public_bucket_policy(aws, bucket):
     assert json.loads(bucket.get_bucket_policy(Bucket=BUCKET)["Policy"]) == pinned
 
 
+def test_block_public_acls_refuses_a_public_acl(aws, bucket):
+    """S3 user guide, "Blocking public access to your Amazon S3 storage": with BlockPublicAcls, PUT Object and PUT
+    Object acl calls "fail if the specified access control list (ACL) is public"."""
+    with pytest.raises(ClientError) as raised:
+        bucket.put_object(Bucket=BUCKET, Key="masters/public.mp4", Body=b"p", ACL="public-read")
+    assert code_of(raised) == (403, "AccessDenied")
+    with pytest.raises(ClientError) as raised:
+        bucket.put_object_acl(Bucket=BUCKET, Key="masters/book-1.mp4", ACL="public-read")
+    assert code_of(raised) == (403, "AccessDenied")
+    bucket.put_object(Bucket=BUCKET, Key="masters/private.mp4", Body=b"p", ACL="private")
+
+
 def test_restrict_public_buckets_makes_a_public_policy_grant_nothing_to_anonymous(aws, bucket):
     """S3 user guide, "Blocking public access to your Amazon S3 storage": RestrictPublicBuckets "restricts
     access to an access point or bucket with a public policy to only AWS service principals and authorized users
