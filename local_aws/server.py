@@ -61,6 +61,7 @@ from local_aws import acm
 from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontExtension
 from local_aws.cloudfront_edge import CloudFrontEdgeExtension
+from local_aws.cloudfront_streaming import CloudFrontStreamingExtension
 from local_aws.constants import HEALTH_PATH
 from local_aws.constants import INTERNAL_PREFIX
 from local_aws.constants import MOTO_RESET_PATH
@@ -126,6 +127,7 @@ def default_extensions() -> list[Extension]:
     cloudfront = CloudFrontExtension()
     return [
         HealthExtension(),
+        CloudFrontStreamingExtension(),
         cloudfront,
         CloudFrontEdgeExtension(cloudfront.store),
         S3PostPolicyExtension(),
