@@ -66,6 +66,7 @@ from local_aws.constants import HEALTH_PATH
 from local_aws.constants import INTERNAL_PREFIX
 from local_aws.constants import MOTO_RESET_PATH
 from local_aws.mediaconvert import MediaConvertExtension
+from local_aws.s3_cors import S3CorsExtension
 from local_aws.s3_post import S3PostPolicyExtension
 from local_aws.tls import TLSFiles
 from local_aws.tls import ensure_certificates
@@ -131,6 +132,7 @@ def default_extensions() -> list[Extension]:
         cloudfront,
         CloudFrontEdgeExtension(cloudfront.store),
         S3PostPolicyExtension(),
+        S3CorsExtension(),
         MediaConvertExtension(),
     ]
 
