@@ -33,7 +33,11 @@ What is emulated (CloudFront Developer Guide)
   only they count (the guide: a signed URL takes precedence over signed cookies). Checks: the key-pair
   ID is a public key of one of the behaviour's trusted key groups (from the shared
   :class:`~local_aws.cloudfront.CloudFrontStore`); values use CloudFront's URL-safe base64 (``-`` ``_``
-  ``~`` for ``+`` ``=`` ``/``); the signature verifies over the exact policy bytes (RSA PKCS#1 v1.5, or
+  ``~`` for ``+`` ``=`` ``/``), strictly: standard base64, whitespace or missing padding is refused; a custom
+  policy has exactly the documented form (:func:`parse_custom_policy`: no whitespace, one statement,
+  ``DateLessThan`` required, integer epoch times, an IPv4 CIDR ``AWS:SourceIp``, ``Resource`` starting
+  with ``http://``/``https://``, no other or duplicated member); the signature verifies over the exact
+  policy bytes (RSA PKCS#1 v1.5, or
   ECDSA for an EC public key; SHA-1 unless ``SHA256`` is named); a canned policy is rebuilt from the
   request URL; the single statement's ``Resource`` (``*``/``?`` wildcards; absent = any) matches
   ``<scheme>://<host><path>[?<query>]`` (for signed URLs without the signing parameters);
@@ -64,8 +68,10 @@ Error bodies
 ============
 Signature errors use the XML CloudFront sends (status 403): ``MissingKey`` "Missing Key-Pair-Id query
 parameter or cookie value" (no key-pair ID), ``InvalidKey`` "Unknown Key" (a key-pair ID that is not a
-public key of the behaviour's trusted key groups, the message AWS's troubleshooting guide quotes) and
-``AccessDenied`` "Access denied" (any other failed check). Errors from S3 are S3's XML. For its other
+public key of the behaviour's trusted key groups, the message AWS's troubleshooting guide quotes),
+``MalformedPolicy`` "Malformed Policy" (a ``Policy`` that does not decode or is not of the documented
+form, an ``Expires`` that is not a decimal number) and ``AccessDenied`` "Access denied" (any other failed
+check; :func:`check_signed_request` lists them in order). Errors from S3 are S3's XML. For its other
 errors real CloudFront sends an HTML page; the local edge sends the same status with a small XML body
 ``<Error><Code>..</Code><Message>..</Message></Error>`` (codes of our own: ``BadRequest`` 403 for an
 unknown host or a disabled distribution, ``HTTPSRequired`` 403, ``MethodNotAllowed`` 403,
@@ -206,10 +212,20 @@ def select_cache_behaviour(config: dict[str, Any], path: str) -> dict[str, Any]:
     return dict(config.get("DefaultCacheBehavior") or {})
 
 
+#: CloudFront-safe base64 as the guide tells signers to write it: the MIME (RFC 2045) alphabet with ``+``
+#: ``=`` ``/`` replaced by ``-`` ``_`` ``~``, padded, no whitespace or line breaks.
+_CLOUDFRONT_B64 = re.compile(r"^(?:[A-Za-z0-9~-]{4})*(?:[A-Za-z0-9~-]{2}__|[A-Za-z0-9~-]{3}_)?$")
+
+
 def cloudfront_b64decode(value: str) -> bytes:
-    """Decode CloudFront's URL-safe base64 (``-`` ``_`` ``~`` stand for ``+`` ``=`` ``/``)."""
-    text = value.strip().replace("-", "+").replace("_", "=").replace("~", "/")
-    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    """Decode CloudFront's URL-safe base64 (``-`` ``_`` ``~`` stand for ``+`` ``=`` ``/``).
+
+    Strict, as the guide writes the encoding: standard-base64 characters (``+`` ``=`` ``/``), whitespace,
+    missing padding or an empty value raise :class:`ValueError`.
+    """
+    if not value or not _CLOUDFRONT_B64.match(value):
+        raise ValueError("not CloudFront-safe base64")
+    return base64.b64decode(value.replace("-", "+").replace("_", "=").replace("~", "/"), validate=True)
 
 
 def canned_policy(resource: str, expires: int) -> bytes:
@@ -452,80 +468,165 @@ class _Viewer:
         return f"{self.scheme}://{self.host}{self.raw_path}" + (f"?{query}" if query else "")
 
 
-def _check_policy(policy_bytes: bytes, url: str, viewer: _Viewer, now: float) -> None:
-    """Check the conditions of a (verified) policy for this request; raise :class:`SignatureError`."""
+def _malformed_policy() -> SignatureError:
+    return SignatureError("MalformedPolicy", "Malformed Policy")
+
+
+#: Members of a custom policy statement and of its ``Condition``, with the one key each condition takes.
+_STATEMENT_MEMBERS = frozenset({"Resource", "Condition"})
+_CONDITION_KEYS = {"DateLessThan": "AWS:EpochTime", "DateGreaterThan": "AWS:EpochTime", "IpAddress": "AWS:SourceIp"}
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names):
+        raise ValueError("duplicate member")
+    return dict(pairs)
+
+
+def _reject_float(text: str) -> Any:
+    raise ValueError(f"not an integer: {text}")
+
+
+def _is_epoch(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def parse_custom_policy(policy_bytes: bytes) -> dict[str, Any]:
+    """The statement of a custom policy, checked against the form the Developer Guide gives it.
+
+    Raises :class:`SignatureError` ``MalformedPolicy`` unless ``policy_bytes`` is UTF-8 JSON without any
+    whitespace, of the form ``{"Statement":[{"Resource":"http(s)://...","Condition":{"DateLessThan":
+    {"AWS:EpochTime":<int>},"DateGreaterThan":{"AWS:EpochTime":<int>},"IpAddress":{"AWS:SourceIp":"<IPv4
+    CIDR>"}}}]}``: exactly one statement; ``Resource`` optional; ``DateLessThan`` required, the other two
+    conditions optional, in any order; epoch times unquoted integers; no other, duplicated or abbreviated
+    member.
+    """
     try:
-        document = json.loads(policy_bytes)
-        statements = document["Statement"]
-        if not isinstance(statements, list) or len(statements) != 1 or not isinstance(statements[0], dict):
-            raise _access_denied()
-        statement = statements[0]
-        condition = statement.get("Condition") or {}
-        less_than = condition["DateLessThan"]["AWS:EpochTime"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise _access_denied() from exc
-    resource = statement.get("Resource")
-    if resource is not None and (not isinstance(resource, str) or not wildcard(resource, url)):
+        text = policy_bytes.decode("utf-8")
+        if not text or any(char.isspace() for char in text):
+            raise ValueError("whitespace")
+        document = json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_float=_reject_float, parse_constant=_reject_float
+        )
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _malformed_policy() from exc
+    if not isinstance(document, dict) or set(document) != {"Statement"}:
+        raise _malformed_policy()
+    statements = document["Statement"]
+    if not isinstance(statements, list) or len(statements) != 1 or not isinstance(statements[0], dict):
+        raise _malformed_policy()
+    statement = statements[0]
+    if not set(statement) <= _STATEMENT_MEMBERS or "Condition" not in statement:
+        raise _malformed_policy()
+    resource = statement.get("Resource", "")
+    if "Resource" in statement and (not isinstance(resource, str) or not resource.startswith(("http://", "https://"))):
+        raise _malformed_policy()
+    condition = statement["Condition"]
+    if not isinstance(condition, dict) or not set(condition) <= set(_CONDITION_KEYS) or "DateLessThan" not in condition:
+        raise _malformed_policy()
+    for name, value in condition.items():
+        key = _CONDITION_KEYS[name]
+        if not isinstance(value, dict) or set(value) != {key}:
+            raise _malformed_policy()
+        if key == "AWS:EpochTime" and not _is_epoch(value[key]):
+            raise _malformed_policy()
+        if key == "AWS:SourceIp":
+            try:
+                ipaddress.IPv4Network(value[key] if isinstance(value[key], str) else "", strict=False)
+            except ValueError as exc:
+                raise _malformed_policy() from exc
+            if "/" not in value[key]:
+                raise _malformed_policy()
+    return statement
+
+
+def _check_policy(statement: dict[str, Any], url: str, viewer: _Viewer, now: float) -> None:
+    """Check the conditions of a verified, well-formed statement for this request."""
+    condition = statement["Condition"]
+    if "Resource" in statement and not wildcard(statement["Resource"], url):
         raise _access_denied()
-    if not isinstance(less_than, int) or isinstance(less_than, bool) or now >= less_than:
+    if now >= condition["DateLessThan"]["AWS:EpochTime"]:
         raise _access_denied()
-    if "DateGreaterThan" in condition:
-        greater_than = (condition.get("DateGreaterThan") or {}).get("AWS:EpochTime")
-        if not isinstance(greater_than, int) or isinstance(greater_than, bool) or now <= greater_than:
-            raise _access_denied()
+    if "DateGreaterThan" in condition and now <= condition["DateGreaterThan"]["AWS:EpochTime"]:
+        raise _access_denied()
     if "IpAddress" in condition:
-        source = (condition.get("IpAddress") or {}).get("AWS:SourceIp")
+        network = ipaddress.IPv4Network(condition["IpAddress"]["AWS:SourceIp"], strict=False)
         try:
-            allowed = ipaddress.ip_address(viewer.remote_addr) in ipaddress.ip_network(str(source), strict=False)
+            allowed = ipaddress.ip_address(viewer.remote_addr) in network
         except ValueError:
             allowed = False
         if not allowed:
             raise _access_denied()
 
 
+#: The signing values of a signed URL and of signed cookies (same roles, other names).
+_URL_NAMES = {"policy": "Policy", "expires": "Expires", "signature": "Signature", "key": "Key-Pair-Id"}
+_URL_NAMES["hash"] = "Hash-Algorithm"
+_COOKIE_NAMES = {role: f"CloudFront-{name}" for role, name in _URL_NAMES.items()}
+_EPOCH_DIGITS = re.compile(r"^[0-9]{1,12}$")
+
+
 def check_signed_request(viewer: _Viewer, trusted_keys: dict[str, str], now: float | None = None) -> None:
     """Raise :class:`SignatureError` unless the request carries a valid signed URL or signed cookies.
+
+    The order of the checks, and the answer of each (all 403):
+
+    1. the key-pair ID: missing or empty ``MissingKey``; not a key of ``trusted_keys`` ``InvalidKey``;
+    2. the parameters: a signing parameter given twice in the URL, no ``Signature``, neither or both of
+       ``Policy`` and ``Expires``: ``AccessDenied``; a ``Hash-Algorithm`` other than ``SHA1``/``SHA256``:
+       ``AccessDenied``;
+    3. the policy: a ``Policy`` that is not CloudFront-safe base64 of a well-formed statement
+       (:func:`parse_custom_policy`), or an ``Expires`` that is not a plain decimal number:
+       ``MalformedPolicy``;
+    4. the signature: not CloudFront-safe base64, or not a signature of the policy bytes: ``AccessDenied``;
+    5. the statement's ``Resource``, dates and ``IpAddress``: ``AccessDenied``.
 
     :param trusted_keys: public key id -> PEM, for the keys of the behaviour's trusted key groups.
     """
     now = time.time() if now is None else now
     params = viewer.query_params()
-    signed_url = {name: value for name, value, _ in params if name in SIGNED_URL_PARAMS}
-    if signed_url.keys() & {"Signature", "Key-Pair-Id", "Policy", "Expires"}:
-        values = signed_url
-        names = {"policy": "Policy", "expires": "Expires", "signature": "Signature", "key": "Key-Pair-Id"}
-        names["hash"] = "Hash-Algorithm"
+    url_names = [name for name, _, _ in params if name in SIGNED_URL_PARAMS]
+    if set(url_names) & {"Signature", "Key-Pair-Id", "Policy", "Expires"}:
+        if len(set(url_names)) != len(url_names):
+            raise _access_denied()
+        values = {name: value for name, value, _ in params if name in SIGNED_URL_PARAMS}
+        names = _URL_NAMES
         unsigned_query = "&".join(raw for name, _, raw in params if name not in SIGNED_URL_PARAMS)
         url = viewer.url(unsigned_query)
     else:
         values = viewer.cookies
-        names = {
-            "policy": "CloudFront-Policy",
-            "expires": "CloudFront-Expires",
-            "signature": "CloudFront-Signature",
-            "key": "CloudFront-Key-Pair-Id",
-            "hash": "CloudFront-Hash-Algorithm",
-        }
+        names = _COOKIE_NAMES
         url = viewer.url()
-    key_id = (values.get(names["key"]) or "").strip()
+    key_id = values.get(names["key"]) or ""
     if not key_id:
         raise SignatureError("MissingKey", "Missing Key-Pair-Id query parameter or cookie value")
     pem = trusted_keys.get(key_id)
     if pem is None:
         raise SignatureError("InvalidKey", "Unknown Key")
-    try:
-        signature = cloudfront_b64decode(values.get(names["signature"]) or "")
-        if names["policy"] in values:
+    has_policy, has_expires = names["policy"] in values, names["expires"] in values
+    hash_algorithm = values.get(names["hash"], "SHA1")
+    if has_policy == has_expires or names["signature"] not in values or hash_algorithm not in ("SHA1", "SHA256"):
+        raise _access_denied()
+    if has_policy:
+        try:
             policy = cloudfront_b64decode(values[names["policy"]])
-        elif names["expires"] in values:
-            policy = canned_policy(url, int(values[names["expires"]].strip()))
-        else:
-            raise _access_denied()
+        except (ValueError, binascii.Error) as exc:
+            raise _malformed_policy() from exc
+        statement = parse_custom_policy(policy)
+    else:
+        expires = values[names["expires"]]
+        if not _EPOCH_DIGITS.match(expires):
+            raise _malformed_policy()
+        policy = canned_policy(url, int(expires))
+        statement = json.loads(policy)["Statement"][0]
+    try:
+        signature = cloudfront_b64decode(values[names["signature"]])
     except (ValueError, binascii.Error) as exc:
         raise _access_denied() from exc
-    if not signature or not verify_signature(pem, policy, signature, values.get(names["hash"]) or "SHA1"):
+    if not verify_signature(pem, policy, signature, hash_algorithm):
         raise _access_denied()
-    _check_policy(policy, url, viewer, now)
+    _check_policy(statement, url, viewer, now)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -835,6 +936,7 @@ __all__ = [
     "check_signed_request",
     "cloudfront_b64decode",
     "moto_distributions",
+    "parse_custom_policy",
     "path_pattern_matches",
     "s3_error",
     "select_cache_behaviour",

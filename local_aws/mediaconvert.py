@@ -35,6 +35,7 @@ import string
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -400,7 +401,12 @@ def _kill(process: subprocess.Popen[str] | None) -> None:
 
 
 def job_event_detail(job: Job, status: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``detail`` of a "MediaConvert Job State Change" event (MediaConvert User Guide, EventBridge)."""
+    """The ``detail`` of a "MediaConvert Job State Change" event (MediaConvert User Guide, EventBridge).
+
+    Every status carries ``timestamp`` (epoch milliseconds), ``accountId``, ``queue`` (ARN), ``jobId``,
+    ``status`` and ``userMetadata``; ``COMPLETE`` adds ``outputGroupDetails``, ``ERROR`` ``errorCode``
+    (a number) and ``errorMessage`` (``extra``).
+    """
     return {
         "timestamp": int(time.time() * 1000),
         "accountId": job.account_id,
@@ -412,18 +418,50 @@ def job_event_detail(job: Job, status: str, extra: dict[str, Any] | None = None)
     }
 
 
+def job_event(job: Job, status: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole event as EventBridge delivers it: the envelope of every AWS service event and the detail.
+
+    ``version`` "0", ``id`` (a version 4 UUID), ``detail-type``, ``source``, ``account`` (the job's 12-digit
+    account), ``time`` (ISO 8601 UTC, whole seconds, ``Z``), ``region``, ``resources`` (the job ARN), ``detail``.
+    """
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": EVENT_DETAIL_TYPE,
+        "source": EVENT_SOURCE,
+        "account": job.account_id,
+        "time": _now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": job.region,
+        "resources": [job.arn],
+        "detail": job_event_detail(job, status, extra),
+    }
+
+
 def publish_event(job: Job, status: str, extra: dict[str, Any] | None = None) -> None:
-    """Put a job state change on moto's default event bus, which delivers it to matching rules' targets."""
+    """Deliver a job state change to the targets of the matching rules on moto's default event bus.
+
+    moto's ``PutEvents`` renders what it delivers through a default input template that drops ``account``,
+    so the event (:func:`job_event`) is handed to each matching rule with
+    ``transform_input=False``: a target without an ``InputTransformer`` receives it exactly; a target with
+    one gets moto's transformation of it. Disabled rules deliver nothing.
+    """
     from moto.events.models import events_backends  # noqa: PLC0415
 
-    entry = {
-        "Source": EVENT_SOURCE,
-        "DetailType": EVENT_DETAIL_TYPE,
-        "Detail": json.dumps(job_event_detail(job, status, extra)),
-        "Resources": [job.arn],
-    }
+    event = job_event(job, status, extra)
+    # moto's SQS and CloudWatch Logs delivery turns an epoch ``time`` into the ISO 8601 form itself.
+    delivered = {**event, "time": int(datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%S%z").timestamp())}
     try:
-        events_backends[job.account_id][job.region].put_events([entry])
+        bus = events_backends[job.account_id][job.region].describe_event_bus("default")
+        for rule in list(bus.rules.values()):
+            if str(getattr(rule, "state", "ENABLED")).upper() != "ENABLED":
+                continue
+            for target in list(rule.targets):
+                single = copy.copy(rule)
+                single.targets = [target]
+                if target.get("InputTransformer"):
+                    single.send_to_targets({**delivered, "ingestion-time": time.time()}, transform_input=True)
+                else:
+                    single.send_to_targets(copy.deepcopy(delivered), transform_input=False)
     except Exception:  # a broken target must not break the job
         log.exception("could not deliver the %s event of MediaConvert job %s", status, job.id)
 

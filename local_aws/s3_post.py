@@ -86,6 +86,7 @@ from werkzeug.sansio.multipart import File
 from werkzeug.sansio.multipart import MultipartDecoder
 from werkzeug.sansio.multipart import NeedData
 
+from local_aws import s3_cors
 from local_aws import s3_policy
 
 StartResponse = Callable[..., Any]
@@ -565,6 +566,9 @@ class S3PostPolicyExtension:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Check the upload; answer an S3 error, or let moto store it and answer as S3 does."""
         request_id = secrets.token_hex(8).upper()
+        start_response = s3_cors.cors_start_response(
+            environ, str(environ.get("PATH_INFO", "")).strip("/"), start_response
+        )
         try:
             return self._handle(environ, start_response, request_id)
         except S3Error as error:

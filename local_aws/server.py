@@ -63,10 +63,12 @@ from local_aws import identities
 from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontExtension
 from local_aws.cloudfront_edge import CloudFrontEdgeExtension
+from local_aws.cloudfront_streaming import CloudFrontStreamingExtension
 from local_aws.constants import HEALTH_PATH
 from local_aws.constants import INTERNAL_PREFIX
 from local_aws.constants import MOTO_RESET_PATH
 from local_aws.mediaconvert import MediaConvertExtension
+from local_aws.s3_cors import S3CorsExtension
 from local_aws.s3_post import S3PostPolicyExtension
 from local_aws.tls import TLSFiles
 from local_aws.tls import ensure_certificates
@@ -146,9 +148,11 @@ def default_extensions() -> list[Extension]:
     return [
         HealthExtension(),
         AuthStatsExtension(),
+        CloudFrontStreamingExtension(),
         cloudfront,
         CloudFrontEdgeExtension(cloudfront.store),
         S3PostPolicyExtension(),
+        S3CorsExtension(),
         MediaConvertExtension(),
     ]
 

@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -571,8 +572,7 @@ def test_job_state_changes_reach_sqs_through_an_eventbridge_rule(aws: LocalAWS, 
     assert set(received) == {ok["Id"], broken["Id"]}  # PROGRESSING was published too, but the rule filters it
 
     complete = received[ok["Id"]]
-    # moto 5.2.5 delivers the envelope through its default input template, which has no "account"
-    # (EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE); detail.accountId carries it.
+    assert_event_envelope(complete, ok["Arn"])
     assert (complete["version"], complete["source"], complete["detail-type"], complete["region"]) == (
         "0",
         "aws.mediaconvert",
@@ -706,3 +706,113 @@ def test_reset_stops_running_jobs_and_keeps_the_default_queue(aws: LocalAWS, mc:
     assert [q["Name"] for q in mc.list_queues()["Queues"]] == ["Default"]
     with aws_error("NotFoundException", 404):
         mc.get_job(Id=job["Id"])
+
+
+# --------------------------------------------------------------------------------------------------
+# the EventBridge event, status by status
+# --------------------------------------------------------------------------------------------------
+
+EVENT_ENVELOPE = ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"]
+EVENT_BASIC_DETAIL = {"timestamp", "accountId", "queue", "jobId", "status", "userMetadata"}
+
+
+def assert_event_envelope(event: dict[str, Any], job_arn: str) -> None:
+    """The EventBridge envelope of a MediaConvert job state change, member by member.
+
+    Doc: MediaConvert User Guide, 'List of MediaConvert EventBridge events'
+    (https://docs.aws.amazon.com/mediaconvert/latest/ug/mediaconvert_event_list.html): ``version`` 0, ``id``
+    a version 4 UUID, ``detail-type``, ``source``, ``account`` (the 12-digit account that ran the job),
+    ``time``, ``region``, ``resources`` (the job ARN), ``detail``; example ``"time": "2018-01-07T23:35:20Z"``.
+    """
+    assert sorted(event) == sorted(EVENT_ENVELOPE)
+    assert (event["version"], event["detail-type"], event["source"]) == (
+        "0",
+        "MediaConvert Job State Change",
+        "aws.mediaconvert",
+    )
+    assert (event["account"], event["region"], event["resources"]) == ("123456789012", "eu-west-1", [job_arn])
+    assert uuid.UUID(event["id"]).version == 4
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event["time"])
+    assert event["detail"]["accountId"] == event["account"]
+
+
+def collect_events(sqs: Any, queue_url: str, count: int) -> list[dict[str, Any]]:
+    """Receive ``count`` events from ``queue_url`` (10 s at most)."""
+    events: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 10
+    while len(events) < count and time.monotonic() < deadline:
+        response = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        events += [json.loads(message["Body"]) for message in response.get("Messages", [])]
+    return events
+
+
+def test_every_job_event_has_the_documented_shape(aws: LocalAWS, mc: Any, s3: Any, role: str) -> None:
+    """PROGRESSING, COMPLETE, ERROR and CANCELED events: envelope and ``detail`` as documented; no SUBMITTED.
+
+    Docs: MediaConvert User Guide, 'List of MediaConvert EventBridge events'
+    (https://docs.aws.amazon.com/mediaconvert/latest/ug/mediaconvert_event_list.html): "MediaConvert doesn't
+    emit SUBMITTED events"; 'Events with PROGRESSING status'
+    (https://docs.aws.amazon.com/mediaconvert/latest/ug/ev_status_progressing.html) and 'Events with CANCELED
+    status' (https://docs.aws.amazon.com/mediaconvert/latest/ug/ev_status_canceled.html): basic job details
+    (``timestamp``, ``accountId``, ``queue``, ``jobId``, ``status``, ``userMetadata``); 'Events with COMPLETE
+    status' (https://docs.aws.amazon.com/mediaconvert/latest/ug/ev_status_complete.html): plus
+    ``outputGroupDetails``; 'Events with ERROR status'
+    (https://docs.aws.amazon.com/mediaconvert/latest/ug/ev_status_error.html): plus ``errorCode`` (a
+    number) and ``errorMessage``.
+    """
+    sqs, events = aws.client("sqs"), aws.client("events")
+    queue_url = sqs.create_queue(QueueName="all-job-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="mediaconvert-all", EventPattern=json.dumps({"source": ["aws.mediaconvert"]}))
+    events.put_targets(Rule="mediaconvert-all", Targets=[{"Id": "sqs", "Arn": queue_arn}])
+
+    mc.create_queue(Name="held", Status="PAUSED")
+    held = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/held/index"), Queue="held")["Job"]
+    mc.cancel_job(Id=held["Id"])
+    broken = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/x/index", key="uploads/none.mp4"))["Job"]
+    wait_for_job(mc, broken["Id"])
+
+    received = collect_events(sqs, queue_url, 3)
+    by_status = {(event["detail"]["jobId"], event["detail"]["status"]): event for event in received}
+    assert set(by_status) == {(held["Id"], "CANCELED"), (broken["Id"], "PROGRESSING"), (broken["Id"], "ERROR")}
+    arns = {held["Id"]: held["Arn"], broken["Id"]: broken["Arn"]}
+    for (job_id, status), event in by_status.items():
+        assert_event_envelope(event, arns[job_id])
+        detail = event["detail"]
+        expected = EVENT_BASIC_DETAIL | ({"errorCode", "errorMessage"} if status == "ERROR" else set())
+        assert set(detail) == expected, status
+        assert isinstance(detail["timestamp"], int) and detail["userMetadata"] == {}
+    assert by_status[(held["Id"], "CANCELED")]["detail"]["queue"].endswith(":queues/held")
+    error = by_status[(broken["Id"], "ERROR")]["detail"]
+    assert isinstance(error["errorCode"], int) and isinstance(error["errorMessage"], str)
+
+
+def test_disabled_rules_and_input_transformers(aws: LocalAWS, mc: Any, role: str) -> None:
+    """A disabled rule delivers nothing; an ``InputTransformer`` sees the documented event (``<account>``).
+
+    Doc: Amazon EventBridge User Guide, 'Amazon EventBridge input transformation'
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html): input paths
+    are JSON paths into the event, e.g. ``$.account``; MediaConvert User Guide, 'List of MediaConvert
+    EventBridge events' (https://docs.aws.amazon.com/mediaconvert/latest/ug/mediaconvert_event_list.html).
+    """
+    sqs, events = aws.client("sqs"), aws.client("events")
+    urls = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("disabled-q", "shaped-q")}
+    arns = {
+        name: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        for name, url in urls.items()
+    }
+    pattern = json.dumps({"source": ["aws.mediaconvert"], "detail": {"status": ["CANCELED"]}})
+    events.put_rule(Name="off", EventPattern=pattern, State="DISABLED")
+    events.put_targets(Rule="off", Targets=[{"Id": "q", "Arn": arns["disabled-q"]}])
+    events.put_rule(Name="shaped", EventPattern=pattern)
+    transformer = {
+        "InputPathsMap": {"account": "$.account", "job": "$.detail.jobId"},
+        "InputTemplate": '{"who": "<account>", "job": "<job>"}',
+    }
+    events.put_targets(Rule="shaped", Targets=[{"Id": "q", "Arn": arns["shaped-q"], "InputTransformer": transformer}])
+
+    mc.create_queue(Name="held", Status="PAUSED")
+    job = mc.create_job(Role=role, Settings=hls_settings(f"s3://{BUCKET}/held/index"), Queue="held")["Job"]
+    mc.cancel_job(Id=job["Id"])
+    assert collect_events(sqs, urls["shaped-q"], 1) == [{"who": "123456789012", "job": job["Id"]}]
+    assert sqs.receive_message(QueueUrl=urls["disabled-q"], WaitTimeSeconds=1).get("Messages", []) == []

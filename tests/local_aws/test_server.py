@@ -346,3 +346,36 @@ def test_terminate_escalates_to_sigkill() -> None:
         if stubborn.poll() is None:
             stubborn.kill()
             stubborn.wait()
+
+
+def test_list_streaming_distributions_answers_an_empty_list(aws: LocalAWS) -> None:
+    """``ListStreamingDistributions`` answers 200 with an empty ``StreamingDistributionList``.
+
+    Docs: Amazon CloudFront API Reference, 'ListStreamingDistributions'
+    (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListStreamingDistributions.html):
+    ``GET /2020-05-31/streaming-distribution?Marker=..&MaxItems=..`` answers HTTP 200 with a
+    ``StreamingDistributionList`` whose ``Marker``, ``MaxItems``, ``IsTruncated`` and ``Quantity`` are
+    required; CloudFront Developer Guide, 'Discontinuation of RTMP distributions' (RTMP distributions were
+    discontinued on December 31, 2020), so an account has none. moto 5.2.5 answers 404.
+    """
+    cf = aws.client("cloudfront")
+    listing = cf.list_streaming_distributions()
+    assert listing["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert listing["StreamingDistributionList"] == {
+        "Marker": "",
+        "MaxItems": 100,
+        "IsTruncated": False,
+        "Quantity": 0,
+    }
+    paged = cf.list_streaming_distributions(Marker="E2QWRUHEXAMPLE", MaxItems="5")["StreamingDistributionList"]
+    assert (paged["Marker"], paged["MaxItems"], paged["Quantity"], "Items" in paged) == (
+        "E2QWRUHEXAMPLE",
+        5,
+        0,
+        False,
+    )
+    # The paginator botocore builds on it ends after the one empty page.
+    pages = list(cf.get_paginator("list_streaming_distributions").paginate())
+    assert [page["StreamingDistributionList"]["Quantity"] for page in pages] == [0]
+    # Other CloudFront operations still reach the CloudFront extension.
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 0
