@@ -12,8 +12,12 @@ What this emulates
 * Job state changes (``PROGRESSING``, ``COMPLETE``, ``ERROR``, ``CANCELED``) are put on moto's default
   EventBridge bus in-process, as ``aws.mediaconvert`` / ``MediaConvert Job State Change`` events with the
   ``detail`` the MediaConvert User Guide documents, so rules deliver them to their targets (SQS, ...).
-* ``CreateJob`` checks the ``Role`` in moto's IAM: it must exist in the caller's account and its trust
-  policy must let ``mediaconvert.amazonaws.com`` call ``sts:AssumeRole``.
+* MediaConvert is a principal holding only what the job's role grants: when a job starts, it assumes the
+  ``Role`` through moto's STS as ``mediaconvert.amazonaws.com`` (the trust policy is evaluated with its
+  conditions, ``aws:SourceAccount`` = the job's account, ``aws:SourceArn`` = the job's queue ARN), and reads the
+  input and writes every output as that session, authorized by the bucket policy, Block Public Access and the
+  role's policies. A role that is missing (1433) or does not trust MediaConvert (1434), a denied read (1010) or
+  write (1401) ends the job in ``ERROR``.
 
 How
 ===
@@ -27,7 +31,6 @@ account and Region, emptied (workers stopped, ffmpeg killed) by :meth:`MediaConv
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import random
 import re
@@ -47,6 +50,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from local_aws import mediaconvert_engine as engine
+from local_aws import s3_policy
 from local_aws.restjson import RestJsonService
 from local_aws.restjson import ServiceError
 from local_aws.restjson import bad_request
@@ -63,6 +67,8 @@ DEFAULT_QUEUE = "Default"
 EVENT_SOURCE = "aws.mediaconvert"
 EVENT_DETAIL_TYPE = "MediaConvert Job State Change"
 SERVICE_PRINCIPAL = "mediaconvert.amazonaws.com"
+#: Lifetime of the STS session a job runs with (AssumeRole's default, one hour).
+SESSION_SECONDS = 3600
 #: "Retrieve a JSON array of up to twenty ..." (ListJobs, ListQueues, ListJobTemplates).
 MAX_PAGE = 20
 #: CreateJob: "If you reuse a client request token within one minute ... returns the original job".
@@ -349,11 +355,14 @@ class MediaConvertStore:
                 if process is not None and job.canceled.is_set():
                     _kill(process)
 
-        ctx = engine.JobContext(job.account_id, job.partition, job.canceled, set_progress, set_process)
+        ctx = engine.JobContext(
+            job.account_id, job.partition, job.canceled, set_progress, set_process, region=job.region
+        )
         outcome: str
         extra: dict[str, Any] = {}
         result: engine.TranscodeResult | None = None
         try:
+            ctx.principal = assume_job_role(job)
             acceleration = (job.request.get("AccelerationSettings") or {}).get("Mode", "DISABLED")
             if acceleration == "ENABLED":
                 raise engine.JobError(
@@ -466,56 +475,83 @@ def publish_event(job: Job, status: str, extra: dict[str, Any] | None = None) ->
         log.exception("could not deliver the %s event of MediaConvert job %s", status, job.id)
 
 
-def _statements(document: Any) -> list[dict[str, Any]]:
-    statements = document.get("Statement", []) if isinstance(document, dict) else []
-    return [s for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)]
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _names_service(principal: Any) -> bool:
-    if principal == "*":
-        return True
-    if isinstance(principal, dict):
-        return any(p in (SERVICE_PRINCIPAL, "*") for p in _as_list(principal.get("Service", [])))
-    return False
-
-
-def _allows_assume_role(statement: dict[str, Any]) -> bool:
-    actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
-    return any(a in ("sts:assumerole", "sts:*", "*") for a in actions) and _names_service(statement.get("Principal"))
-
-
 def check_role(role: str, account_id: str) -> None:
-    """``BadRequestException`` unless ``role`` is a role of this account that MediaConvert may assume."""
-    from moto.iam.models import iam_backends  # noqa: PLC0415
+    """``BadRequestException`` unless ``role`` is syntactically a role ARN of this account.
 
+    Whether the role exists and trusts MediaConvert is only known when MediaConvert assumes it, as the job runs
+    (:func:`assume_job_role`): the user guide's "Error codes" page documents those as job errors (1433, 1434).
+    """
     match = _ROLE_ARN.match(role)
     if match is None:
         raise bad_request(f"/role: The role [{role}] is not a valid IAM role ARN")
     if match["account"] != account_id:
         raise bad_request(f"Unable to assume role [{role}]: the role must belong to account [{account_id}]")
+
+
+def assume_role_context(job: Job) -> s3_policy.RequestContext:
+    """The request MediaConvert makes to STS for ``job``: the service principal, with the confused-deputy keys.
+
+    The MediaConvert user guide, "Cross-service confused deputy prevention": ``aws:SourceAccount`` is the job's
+    account and "The value of ``aws:SourceArn`` must be the ARN of the MediaConvert queue" (the job's queue).
+    """
+    caller = s3_policy.Caller(account_id=job.account_id, service=SERVICE_PRINCIPAL, kind="service")
+    values = {
+        "aws:SourceAccount": job.account_id,
+        "aws:SourceArn": job.queue_arn,
+        "aws:SecureTransport": "true",
+        "aws:RequestedRegion": job.region,
+    }
+    return s3_policy.RequestContext(caller=caller, values=values)
+
+
+def assume_job_role(job: Job) -> s3_policy.Caller:
+    """Assume the job's role through moto's STS as ``mediaconvert.amazonaws.com``; the session's principal.
+
+    The role's trust policy is evaluated with :func:`local_aws.s3_policy.evaluate` (conditions included) against
+    :func:`assume_role_context`. A role that does not exist ends the job with error 1433, a trust policy that does
+    not allow MediaConvert with 1434 (the user guide's "Error codes" page: "The role specified in your MediaConvert
+    job settings doesn't exist" / "... Check that the job has the right IAM role specified and that the role has
+    MediaConvert as a trusted entity").
+    """
+    from moto.iam.models import iam_backends  # noqa: PLC0415
+    from moto.sts.models import sts_backends  # noqa: PLC0415
+
     try:
-        found = iam_backends[account_id][match["partition"]].get_role_by_arn(role)
+        role = iam_backends[job.account_id][job.partition].get_role_by_arn(job.role)
     except Exception as exc:
-        raise bad_request(
-            f"Unable to assume role [{role}]: the role does not exist. Check that the job has the right IAM role "
-            "specified."
+        raise engine.JobError(
+            engine.ROLE_NOT_FOUND,
+            f"Unable to assume role [{job.role}]: the role does not exist. Check that the job has the right IAM "
+            "role specified.",
         ) from exc
     try:
-        policy = json.loads(found.assume_role_policy_document or "{}")
-    except ValueError:
-        policy = {}
-    statements = _statements(policy)
-    denied = any(s.get("Effect") == "Deny" and _allows_assume_role(s) for s in statements)
-    allowed = any(s.get("Effect") == "Allow" and _allows_assume_role(s) for s in statements)
-    if denied or not allowed:
-        raise bad_request(
-            f"Unable to assume role [{role}]: the role's trust policy does not allow {SERVICE_PRINCIPAL} to call "
-            "sts:AssumeRole. Check that the role has MediaConvert as a trusted entity."
+        trust = s3_policy.evaluate(
+            role.assume_role_policy_document, "sts:AssumeRole", job.role, assume_role_context(job)
         )
+    except (ValueError, s3_policy.UnsupportedCondition) as exc:  # unreadable document or operator not emulated
+        raise engine.JobError(engine.ROLE_NOT_TRUSTED, f"Unable to assume role [{job.role}]: {exc}") from exc
+    if trust is not s3_policy.Decision.ALLOW:
+        raise engine.JobError(
+            engine.ROLE_NOT_TRUSTED,
+            f"Unable to assume role [{job.role}]: the role's trust policy does not allow {SERVICE_PRINCIPAL} to "
+            f"call sts:AssumeRole for queue [{job.queue_arn}] of account [{job.account_id}]. Check that the job "
+            "has the right IAM role specified and that the role has MediaConvert as a trusted entity.",
+        )
+    session = sts_backends[job.account_id][job.partition].assume_role(
+        region_name=job.region,
+        role_session_name=job.id,
+        role_arn=job.role,
+        policy=None,
+        duration=SESSION_SECONDS,
+        external_id=None,
+    )
+    return s3_policy.Caller(
+        account_id=job.account_id,
+        arn=session.arn,
+        kind="assumed-role",
+        name=role.name,
+        role_arn=role.arn,
+    )
 
 
 # --------------------------------------------------------------------------------------------------

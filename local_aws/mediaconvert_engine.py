@@ -24,7 +24,13 @@ backend. ffmpeg is the static binary of the PyPI package ``imageio-ffmpeg``.
 
 Job error codes follow the MediaConvert User Guide ("Error codes"): 1010 input cannot be opened
 (not media), 1020 no video, 1021 no audio, 1040 settings error, 1041 acceleration settings error,
-1404 input or output S3 object/bucket not found, 1999 unknown.
+1401 Amazon S3 denied an output write, 1404 input or output S3 object/bucket not found, 1433 the job's role
+does not exist, 1434 the role's trust policy does not let MediaConvert assume it, 1999 unknown. A denied input
+read is 1010 (the user guide names IAM permissions among 1010's causes).
+
+Every S3 read and write is made as the STS session of the job's role (:attr:`JobContext.principal`) and
+authorized as S3 authorizes any request (:func:`local_aws.s3_policy.bucket_allows`: bucket policy, Block Public
+Access, the role's identity policies), over HTTPS (``aws:SecureTransport`` true).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from local_aws import s3_policy
 from local_aws.restjson import bad_request
 
 # --------------------------------------------------------------------------------------------------
@@ -69,7 +76,10 @@ ACCELERATION_ERROR = 1041
 INPUT_ERROR = 1010
 VIDEO_ERROR = 1020
 AUDIO_ERROR = 1021
+PERMISSIONS_ERROR = 1401
 FILE_NOT_FOUND = 1404
+ROLE_NOT_FOUND = 1433
+ROLE_NOT_TRUSTED = 1434
 UNKNOWN_ERROR = 1999
 
 
@@ -517,35 +527,98 @@ def _s3_backend(bucket: str, account_id: str, partition: str) -> Any:
     return s3_backends[account_id][partition]
 
 
-def read_s3_object(uri: str, account_id: str, partition: str) -> bytes:
-    """The bytes of ``uri`` in moto's S3; a missing bucket or key is error 1404."""
-    bucket, key = split_s3_uri(uri)
-    backend = _s3_backend(bucket, account_id, partition)
+def _access_context(principal: s3_policy.Caller, region: str | None) -> s3_policy.RequestContext:
+    """The request context of an S3 request MediaConvert makes with the job role's session: over HTTPS, signed by
+    the assumed-role session (the global condition keys of any request by that session)."""
+    from local_aws import iam_auth  # noqa: PLC0415  (iam_auth imports moto lazily; keep the engine light)
+
+    values = iam_auth.request_values({"wsgi.url_scheme": "https"}, principal, region)
+    return s3_policy.RequestContext(caller=principal, values=values)
+
+
+def _allowed(bucket: Any, action: str, resource: str, principal: s3_policy.Caller | None, region: str | None) -> bool:
+    """True if the job role's session may do ``action`` on ``resource`` (bucket policy, Block Public Access and the
+    role's identity policies, as S3 authorizes any request; see :func:`local_aws.s3_policy.bucket_allows`)."""
+    if principal is None:
+        return False  # no session: MediaConvert never touches S3 without its role's credentials
+    return s3_policy.bucket_allows(bucket, action, resource, _access_context(principal, region))
+
+
+def read_s3_object(
+    uri: str,
+    account_id: str,
+    partition: str,
+    *,
+    principal: s3_policy.Caller | None = None,
+    region: str | None = None,
+) -> bytes:
+    """The bytes of ``uri`` in moto's S3, read as ``principal`` (the job role's session).
+
+    As S3 answers a GetObject: a missing bucket is error 1404; then ``s3:GetObject`` must be allowed, else
+    error 1010 (MediaConvert can't open the input file: the user guide's "Error codes", 1010, names IAM
+    permissions as a cause); a missing key is 1404 only when the session may ``s3:ListBucket`` the bucket,
+    otherwise S3 answers 403 and it is 1010 as well (the S3 API reference, GetObject: "If you don't have the
+    s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Access Denied error").
+    """
+    bucket_name, key = split_s3_uri(uri)
+    backend = _s3_backend(bucket_name, account_id, partition)
+    missing = JobError(
+        FILE_NOT_FOUND,
+        f"Unable to open input file [{uri}]: [Failed probe/open: [Can't read input stream: "
+        f"[Failed to read data: HeadObject failed]]]",
+    )
+    denied = JobError(
+        INPUT_ERROR,
+        f"Unable to open input file [{uri}]: [Failed probe/open: [Can't read input stream: "
+        f"[Failed to read data: Access Denied]]]",
+    )
     try:
-        obj = backend.get_object(bucket, key)
-    except Exception:  # MissingBucket
+        bucket = backend.get_bucket(bucket_name)
+    except Exception as exc:  # MissingBucket
+        raise missing from exc
+    arn = f"arn:{partition}:s3:::{bucket_name}"
+    if not _allowed(bucket, "s3:GetObject", f"{arn}/{key}", principal, region):
+        raise denied
+    try:
+        obj = backend.get_object(bucket_name, key)
+    except Exception:
         obj = None
     if obj is None:
-        raise JobError(
-            FILE_NOT_FOUND,
-            f"Unable to open input file [{uri}]: [Failed probe/open: [Can't read input stream: "
-            f"[Failed to read data: HeadObject failed]]]",
-        )
+        if _allowed(bucket, "s3:ListBucket", arn, principal, region):
+            raise missing
+        raise denied
     return bytes(obj.value)
 
 
-def write_s3_object(uri: str, data: bytes, content_type: str, account_id: str, partition: str) -> None:
-    """Put ``data`` at ``uri`` in moto's S3 (S3 event notifications fire as for any PutObject)."""
-    bucket, key = split_s3_uri(uri)
-    backend = _s3_backend(bucket, account_id, partition)
+def write_s3_object(
+    uri: str,
+    data: bytes,
+    content_type: str,
+    account_id: str,
+    partition: str,
+    *,
+    principal: s3_policy.Caller | None = None,
+    region: str | None = None,
+) -> None:
+    """Put ``data`` at ``uri`` in moto's S3 as ``principal`` (S3 event notifications fire as for any PutObject).
+
+    A missing bucket is error 1404; a PutObject that S3 refuses is error 1401 (the user guide's "Error codes":
+    "Permissions Issue: Amazon S3 denied access to a file or bucket").
+    """
+    bucket_name, key = split_s3_uri(uri)
+    backend = _s3_backend(bucket_name, account_id, partition)
     try:
-        backend.get_bucket(bucket)
+        bucket = backend.get_bucket(bucket_name)
     except Exception as exc:
         raise JobError(
             FILE_NOT_FOUND,
             f"Unable to write to output file [{uri}]: [Failed to write data: The specified bucket does not exist]",
         ) from exc
-    new_key = backend.put_object(bucket, key, data)
+    if not _allowed(bucket, "s3:PutObject", f"arn:{partition}:s3:::{bucket_name}/{key}", principal, region):
+        raise JobError(
+            PERMISSIONS_ERROR, f"Unable to write to output file [{uri}]: [Failed to write data: Access Denied]"
+        )
+    new_key = backend.put_object(bucket_name, key, data)
     new_key.set_metadata({"Content-Type": content_type})
 
 
@@ -1100,6 +1173,9 @@ class JobContext:
     canceled: threading.Event
     set_progress: Callable[[str, int | None], None]  # (phase, percent)
     set_process: Callable[[subprocess.Popen[str] | None], None]
+    #: The STS session of the job's role: every S3 read and write is made, and authorized, as this principal.
+    principal: s3_policy.Caller | None = None
+    region: str | None = None
 
 
 @dataclass
@@ -1151,7 +1227,9 @@ def transcode(settings: dict[str, Any], ctx: JobContext) -> TranscodeResult:
     try:
         ctx.set_progress("PROBING", 0)
         input_path = workdir / ("input" + (Path(split_s3_uri(uri)[1]).suffix or ".bin"))
-        input_path.write_bytes(read_s3_object(uri, ctx.account_id, ctx.partition))
+        input_path.write_bytes(
+            read_s3_object(uri, ctx.account_id, ctx.partition, principal=ctx.principal, region=ctx.region)
+        )
         _raise_if_canceled(ctx)
         probed = probe(input_path, uri)
         plan = plan_job(settings, probed)
@@ -1169,8 +1247,9 @@ def _upload(plan: JobPlan, workdir: Path, ctx: JobContext) -> TranscodeResult:
 
     def put(uri: str, data: bytes) -> None:
         _raise_if_canceled(ctx)
+        content_type = CONTENT_TYPES.get(Path(uri).suffix, "binary/octet-stream")
         write_s3_object(
-            uri, data, CONTENT_TYPES.get(Path(uri).suffix, "binary/octet-stream"), ctx.account_id, ctx.partition
+            uri, data, content_type, ctx.account_id, ctx.partition, principal=ctx.principal, region=ctx.region
         )
 
     for group in plan.groups:

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ansible_collections.storytime.video_infra.plugins.module_utils.iam_policies import mediaconvert_access_policy
+from ansible_collections.storytime.video_infra.plugins.module_utils.iam_policies import mediaconvert_trust_policy
 from botocore.exceptions import ClientError
 
 from local_aws import LocalAWS
@@ -86,13 +88,31 @@ def mc(aws: LocalAWS) -> Any:
     return aws.client("mediaconvert")
 
 
+#: What the test role may do in the test bucket: read the inputs (and list, so a missing key is 404, not 403),
+#: write the outputs.
+BUCKET_ACCESS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"},
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{BUCKET}"},
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"},
+    ],
+}
+
+
+def make_role(aws: LocalAWS, name: str, trust: dict[str, Any], policy: dict[str, Any] | None = None) -> str:
+    """Create an IAM role with this trust policy (and this inline permissions policy); its ARN."""
+    iam = aws.client("iam")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    if policy is not None:
+        iam.put_role_policy(RoleName=name, PolicyName="access", PolicyDocument=json.dumps(policy))
+    return str(arn)
+
+
 @pytest.fixture
 def role(aws: LocalAWS) -> str:
-    """The ARN of an IAM role that MediaConvert may assume."""
-    iam = aws.client("iam")
-    return iam.create_role(RoleName="MediaConvertRole", AssumeRolePolicyDocument=json.dumps(MEDIACONVERT_TRUST))[
-        "Role"
-    ]["Arn"]
+    """The ARN of an IAM role that MediaConvert may assume, which may read and write the test bucket."""
+    return make_role(aws, "MediaConvertRole", MEDIACONVERT_TRUST, BUCKET_ACCESS)
 
 
 @pytest.fixture
@@ -352,19 +372,23 @@ def test_job_settings_override_the_template(mc: Any, role: str) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_create_job_needs_a_role_mediaconvert_can_assume(aws: LocalAWS, mc: Any) -> None:
+def test_create_job_needs_a_role_arn_of_the_account(mc: Any) -> None:
     settings = hls_settings(f"s3://{BUCKET}/out/index")
-    with aws_error("BadRequestException", 400, r"role does not exist"):
-        mc.create_job(Role="arn:aws:iam::123456789012:role/Missing", Settings=settings)
-    iam = aws.client("iam")
-    ec2_trust = json.loads(json.dumps(MEDIACONVERT_TRUST))
-    ec2_trust["Statement"][0]["Principal"]["Service"] = "ec2.amazonaws.com"
-    ec2_role = iam.create_role(RoleName="Ec2Role", AssumeRolePolicyDocument=json.dumps(ec2_trust))["Role"]["Arn"]
-    with aws_error("BadRequestException", 400, r"does not allow mediaconvert\.amazonaws\.com"):
-        mc.create_job(Role=ec2_role, Settings=settings)
     with aws_error("BadRequestException", 400, r"not a valid IAM role ARN"):
         mc.create_job(Role="MediaConvertRole", Settings=settings)
+    with aws_error("BadRequestException", 400, r"must belong to account \[123456789012\]"):
+        mc.create_job(Role="arn:aws:iam::210987654321:role/MediaConvertRole", Settings=settings)
     assert mc.list_jobs()["Jobs"] == []
+
+
+def test_a_missing_role_ends_the_job_in_error_1433(mc: Any, s3: Any) -> None:
+    """MediaConvert user guide, "Error codes" (mediaconvert_error_codes.html), 1433: "The role specified in your
+    MediaConvert job settings doesn't exist" is a job error: the role is assumed when the job runs."""
+    job = mc.create_job(Role="arn:aws:iam::123456789012:role/Missing", Settings=hls_settings(f"s3://{BUCKET}/out/i"))
+    done = wait_for_job(mc, job["Job"]["Id"])
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1433)
+    assert "role does not exist" in done["ErrorMessage"]
+    assert keys_under(s3, "out/") == []
 
 
 def test_create_job_validates_settings(mc: Any, role: str) -> None:
@@ -816,3 +840,193 @@ def test_disabled_rules_and_input_transformers(aws: LocalAWS, mc: Any, role: str
     mc.cancel_job(Id=job["Id"])
     assert collect_events(sqs, urls["shaped-q"], 1) == [{"who": "123456789012", "job": job["Id"]}]
     assert sqs.receive_message(QueueUrl=urls["disabled-q"], WaitTimeSeconds=1).get("Messages", []) == []
+
+
+# --------------------------------------------------------------------------------------------------
+# the job role: MediaConvert holds only what the role grants
+# --------------------------------------------------------------------------------------------------
+
+OTHER_ACCOUNT = "210987654321"
+SMALL = [rendition("_360p", 640, 360, 1_000_000)]
+
+
+def trust_with(condition: dict[str, Any] | None = None, principal: Any = None) -> dict[str, Any]:
+    """A trust policy: MediaConvert (or ``principal``) may assume the role, under ``condition``."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": principal or {"Service": "mediaconvert.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def error_events(aws: LocalAWS) -> str:
+    """An SQS queue URL that receives the ERROR job state changes (EventBridge rule)."""
+    sqs, events = aws.client("sqs"), aws.client("events")
+    url = sqs.create_queue(QueueName="mediaconvert-errors")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    pattern = {"source": ["aws.mediaconvert"], "detail": {"status": ["ERROR"]}}
+    events.put_rule(Name="mediaconvert-errors", EventPattern=json.dumps(pattern))
+    events.put_targets(Rule="mediaconvert-errors", Targets=[{"Id": "sqs", "Arn": arn}])
+    return str(url)
+
+
+def received_details(aws: LocalAWS, url: str, count: int = 1) -> list[dict[str, Any]]:
+    """The ``detail`` of the first ``count`` events the queue receives."""
+    sqs = aws.client("sqs")
+    details: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 10
+    while len(details) < count and time.monotonic() < deadline:
+        for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            details.append(json.loads(message["Body"])["detail"])
+    return details
+
+
+def run_job(mc: Any, role: str, prefix: str, outputs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Submit a job writing under ``s3://BUCKET/<prefix>/`` and wait for its end."""
+    settings = hls_settings(f"s3://{BUCKET}/{prefix}/index", outputs or SMALL)
+    return wait_for_job(mc, mc.create_job(Role=role, Settings=settings)["Job"]["Id"])
+
+
+def test_a_role_without_policies_cannot_read_the_input(aws: LocalAWS, mc: Any, s3: Any) -> None:
+    """MediaConvert user guide, "Error codes" (mediaconvert_error_codes.html), 1010: MediaConvert can't open the
+    input file, "because of IAM permission issues" among other causes; "Setting up IAM permissions"
+    (iam-role.html): the role is what lets MediaConvert access the input files."""
+    url = error_events(aws)
+    bare = make_role(aws, "Bare", MEDIACONVERT_TRUST)
+    done = run_job(mc, bare, "bare")
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1010)
+    assert done["ErrorMessage"] == (
+        f"Unable to open input file [s3://{BUCKET}/{CLIP_KEY}]: [Failed probe/open: [Can't read input stream: "
+        "[Failed to read data: Access Denied]]]"
+    )
+    assert keys_under(s3, "bare/") == []
+    (detail,) = received_details(aws, url)
+    assert (detail["jobId"], detail["status"], detail["errorCode"]) == (done["Id"], "ERROR", 1010)
+
+    # Without s3:ListBucket, a missing key is 403 for S3, so access denied too (not 1404).
+    read_only = {"Version": "2012-10-17", "Statement": [BUCKET_ACCESS["Statement"][0]]}
+    reader = make_role(aws, "Reader", MEDIACONVERT_TRUST, read_only)
+    settings = hls_settings(f"s3://{BUCKET}/r/index", SMALL, key="uploads/none.mp4")
+    missing = wait_for_job(mc, mc.create_job(Role=reader, Settings=settings)["Job"]["Id"])
+    assert (missing["Status"], missing["ErrorCode"]) == ("ERROR", 1010)
+
+
+def test_a_role_that_may_read_but_not_write_writes_nothing(aws: LocalAWS, mc: Any, s3: Any) -> None:
+    """MediaConvert user guide, "Error codes" (mediaconvert_error_codes.html), 1401 "Permissions Issue": "Amazon S3
+    denied access to a file or bucket. Check the bucket policies on your input and output locations. Also check that
+    the job has the right IAM role specified and that the role has the necessary permissions"."""
+    url = error_events(aws)
+    read_only = {"Version": "2012-10-17", "Statement": BUCKET_ACCESS["Statement"][:2]}
+    reader = make_role(aws, "Reader", MEDIACONVERT_TRUST, read_only)
+    done = run_job(mc, reader, "ro")
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1401)
+    assert re.fullmatch(
+        rf"Unable to write to output file \[s3://{BUCKET}/ro/index_360p_00001\.ts\]: "
+        r"\[Failed to write data: Access Denied\]",
+        done["ErrorMessage"],
+    )
+    assert keys_under(s3, "ro/") == []
+    (detail,) = received_details(aws, url)
+    assert (detail["status"], detail["errorCode"]) == ("ERROR", 1401)
+
+
+def test_a_bucket_policy_deny_applies_to_the_role_session(aws: LocalAWS, mc: Any, s3: Any, role: str) -> None:
+    """S3 user guide, "How Amazon S3 authorizes a request": an explicit deny in the bucket policy refuses the
+    request whatever the identity policies allow; MediaConvert's requests are the role session's requests."""
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "NoMediaConvertOutputs",
+                "Effect": "Deny",
+                "Principal": {"AWS": role},
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/denied/*",
+            },
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ],
+    }
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(deny))
+    denied = run_job(mc, role, "denied")
+    assert (denied["Status"], denied["ErrorCode"]) == ("ERROR", 1401)
+    assert keys_under(s3, "denied/") == []
+    # MediaConvert reads and writes over HTTPS: the TLS-only statement does not refuse it.
+    assert run_job(mc, role, "allowed")["Status"] == "COMPLETE"
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"aws:SourceAccount": OTHER_ACCOUNT}},
+        {"ArnLike": {"aws:SourceArn": f"arn:aws:mediaconvert:eu-west-1:{OTHER_ACCOUNT}:queues/*"}},
+        {"ArnLike": {"aws:SourceArn": "arn:aws:mediaconvert:us-east-1:123456789012:queues/*"}},
+    ],
+    ids=["source-account", "source-arn-account", "source-arn-region"],
+)
+def test_a_trust_policy_for_another_source_refuses_mediaconvert(
+    aws: LocalAWS, mc: Any, s3: Any, condition: dict[str, Any]
+) -> None:
+    """MediaConvert user guide, "Cross-service confused deputy prevention": MediaConvert sets aws:SourceAccount and
+    aws:SourceArn, "The value of aws:SourceArn must be the ARN of the MediaConvert queue"; "Error codes", 1434:
+    the role must have MediaConvert as a trusted entity (a job error, so the job ends in ERROR)."""
+    other = make_role(aws, "Other", trust_with(condition), BUCKET_ACCESS)
+    done = run_job(mc, other, "other")
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1434)
+    assert "trust policy does not allow mediaconvert.amazonaws.com" in done["ErrorMessage"]
+    assert keys_under(s3, "other/") == []
+
+
+def test_a_trust_policy_without_the_service_principal_refuses_mediaconvert(aws: LocalAWS, mc: Any, s3: Any) -> None:
+    """MediaConvert user guide, "Error codes" (mediaconvert_error_codes.html), 1434: "Check that the job has the
+    right IAM role specified and that the role has MediaConvert as a trusted entity"."""
+    for name, principal in (
+        ("Ec2", {"Service": "ec2.amazonaws.com"}),
+        ("Account", {"AWS": "arn:aws:iam::123456789012:root"}),
+    ):
+        arn = make_role(aws, name, trust_with(principal=principal), BUCKET_ACCESS)
+        done = run_job(mc, arn, name.lower())
+        assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1434), name
+    denied = trust_with()
+    denied["Statement"].append({**denied["Statement"][0], "Effect": "Deny"})
+    arn = make_role(aws, "Denied", denied, BUCKET_ACCESS)
+    assert run_job(mc, arn, "denied")["ErrorCode"] == 1434
+
+
+def test_the_collections_policies_let_the_job_complete(aws: LocalAWS, mc: Any, s3: Any) -> None:
+    """MediaConvert user guide, "Cross-service confused deputy prevention" (the trust policy's conditions) and
+    "Setting up IAM permissions" (the role reads the inputs and writes the outputs): the collection's trust and
+    access policies are enough for a job of this account's queue, and no more than that."""
+
+    hls = "storytime-hls"
+    s3.create_bucket(Bucket=hls, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    trust = mediaconvert_trust_policy("123456789012", region="eu-west-1")
+    access = mediaconvert_access_policy(
+        "123456789012", partition="aws", region="eu-west-1", master_bucket=BUCKET, hls_bucket=hls
+    )
+    arn = make_role(aws, "Collection", trust, access)
+    settings = hls_settings(f"s3://{hls}/books/1/index", SMALL)
+    done = wait_for_job(mc, mc.create_job(Role=arn, Settings=settings)["Job"]["Id"])
+    assert done["Status"] == "COMPLETE", done.get("ErrorMessage")
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=hls)["Contents"])
+    assert keys == [
+        "books/1/index.m3u8",
+        "books/1/index_360p.m3u8",
+        "books/1/index_360p_00001.ts",
+        "books/1/index_360p_00002.ts",
+    ]
+
+    # The same role may not write outside the HLS bucket: the master bucket is read-only to it.
+    elsewhere = wait_for_job(
+        mc, mc.create_job(Role=arn, Settings=hls_settings(f"s3://{BUCKET}/x/index", SMALL))["Job"]["Id"]
+    )
+    assert (elsewhere["Status"], elsewhere["ErrorCode"]) == ("ERROR", 1401)
