@@ -563,17 +563,7 @@ def bucket_of_resource(resource: str) -> Any:
     """The moto bucket an ``arn:aws:s3:::bucket[/key]`` names, or None."""
     if not resource.startswith("arn:aws:s3:::"):
         return None
-    name = resource[len("arn:aws:s3:::") :].split("/", 1)[0]
-    from moto.s3.models import s3_backends  # noqa: PLC0415  (server process only)
-
-    owner = s3_backends.bucket_accounts.get(name)
-    if owner is None:
-        return None
-    partition, account_id = owner
-    try:
-        return s3_backends[account_id][partition].get_bucket(name)
-    except Exception:
-        return None
+    return s3_policy.moto_bucket(resource[len("arn:aws:s3:::") :].split("/", 1)[0])
 
 
 def check_block_public_policy(operation: Operation) -> None:

@@ -50,6 +50,8 @@ from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from local_aws import s3_policy
+
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -98,13 +100,8 @@ def request_target(environ: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _bucket(name: str) -> Any:
-    from moto.s3.models import s3_backends  # noqa: PLC0415  (server process only)
-
-    found = s3_backends.bucket_accounts.get(name)
-    if found is None:
-        return None
-    partition, account_id = found
-    return s3_backends[account_id][partition].buckets.get(name)
+    """moto's bucket called ``name``, or None."""
+    return s3_policy.moto_bucket(name)
 
 
 def _matches(pattern: str, value: str, *, case_sensitive: bool) -> bool:

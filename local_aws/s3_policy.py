@@ -274,6 +274,17 @@ def is_public_policy(policy: str | bytes | dict[str, Any] | None) -> bool:
     return False
 
 
+def moto_bucket(name: str) -> Any:
+    """moto's bucket called ``name`` in whichever account owns it, or None (server process only)."""
+    from moto.s3.models import s3_backends  # noqa: PLC0415  (moto is loaded by the server only)
+
+    found = s3_backends.bucket_accounts.get(name)
+    if found is None:
+        return None
+    partition, account_id = found
+    return s3_backends[account_id][partition].buckets.get(name)
+
+
 def block_public_access(bucket: Any) -> Any:
     """The bucket's Block Public Access configuration (moto's ``PublicAccessBlock``), or None."""
     return getattr(bucket, "public_access_block", None)
@@ -346,6 +357,7 @@ __all__ = [
     "evaluate",
     "install",
     "is_public_policy",
+    "moto_bucket",
     "set_context",
     "set_request_context",
     "statement_applies",

@@ -512,13 +512,7 @@ def _path_style_host(host: str) -> bool:
 
 def _bucket_of(name: str) -> Any:
     """moto's bucket called ``name``, or None."""
-    from moto.s3.models import s3_backends  # noqa: PLC0415  (server process only)
-
-    found = s3_backends.bucket_accounts.get(name)
-    if found is None:
-        return None
-    partition, account_id = found
-    return s3_backends[account_id][partition].buckets.get(name)
+    return s3_policy.moto_bucket(name)
 
 
 class _Captured:
