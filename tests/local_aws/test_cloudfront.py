@@ -6,32 +6,87 @@ botocore service model (``cloudfront/2020-05-31/service-2.json``) lists for each
 
 from __future__ import annotations
 
+import datetime
 import time
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from local_aws import LocalAWS
 from local_aws.cloudfront import CloudFrontExtension
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-PEM = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtest{n}\n-----END PUBLIC KEY-----\n"
 BUCKET_DOMAIN = "media.s3.eu-west-1.amazonaws.com"
+#: The names of the certificate every distribution of these tests uses (``<ref>.example.com`` aliases).
+CERTIFICATE_NAMES = ("example.com", "*.example.com")
+#: ARN of the certificate the ``cf`` fixture imported into ACM (us-east-1) for the running test.
+CERTIFICATE: dict[str, str] = {}
 
 # --------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------
 
 
+@cache
+def private_key(n: int = 1, kind: str = "rsa2048") -> Any:
+    """A private key (cached: RSA generation is slow). ``kind``: rsa<bits> or an EC curve name."""
+    if kind.startswith("rsa"):
+        return rsa.generate_private_key(public_exponent=65537, key_size=int(kind[3:]))
+    return ec.generate_private_key({"p256": ec.SECP256R1(), "p384": ec.SECP384R1()}[kind])
+
+
+def public_pem(n: int = 1, kind: str = "rsa2048") -> str:
+    """The PEM (SubjectPublicKeyInfo) of ``private_key(n, kind)``, as CloudFront takes it."""
+    key = private_key(n, kind).public_key()
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def self_signed_certificate(names: tuple[str, ...]) -> tuple[str, str]:
+    """A certificate for ``names`` (the first is the subject CN, all are DNS SANs): ``(certificate, key)`` PEMs."""
+    key = private_key(99)
+    now = datetime.datetime.now(datetime.UTC)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=90))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode(), key_pem.decode()
+
+
+def import_certificate(aws: LocalAWS, names: tuple[str, ...] = CERTIFICATE_NAMES, region: str = "us-east-1") -> str:
+    """Import a certificate for ``names`` into ACM (an imported certificate is ``ISSUED`` at once)."""
+    certificate, key = self_signed_certificate(names)
+    acm = aws.client("acm", region)
+    return acm.import_certificate(Certificate=certificate.encode(), PrivateKey=key.encode())["CertificateArn"]
+
+
 @pytest.fixture
 def cf(aws: LocalAWS) -> Any:
-    """A CloudFront client on an emptied local AWS."""
+    """A CloudFront client on an emptied local AWS, with an ACM certificate for ``*.example.com``."""
+    CERTIFICATE["arn"] = import_certificate(aws)
     return aws.client("cloudfront")
 
 
@@ -66,7 +121,7 @@ def cache_policy_config(name: str = "media", **overrides: Any) -> dict[str, Any]
 
 def create_public_key(cf: Any, n: int = 1, comment: str = "signing key") -> dict[str, Any]:
     """Create a public key; return the CreatePublicKey response."""
-    config = {"CallerReference": f"ref-{n}", "Name": f"key-{n}", "EncodedKey": PEM.format(n=n), "Comment": comment}
+    config = {"CallerReference": f"ref-{n}", "Name": f"key-{n}", "EncodedKey": public_pem(n), "Comment": comment}
     return cf.create_public_key(PublicKeyConfig=config)
 
 
@@ -131,7 +186,7 @@ def distribution_config(
     ordered = ordered or []
     return {
         "CallerReference": ref,
-        "Aliases": {"Quantity": 1, "Items": ["videos.example.com"]},
+        "Aliases": {"Quantity": 1, "Items": [f"{ref}.example.com"]},
         "DefaultRootObject": "index.html",
         "Origins": {
             "Quantity": 1,
@@ -159,7 +214,7 @@ def distribution_config(
         "Enabled": enabled,
         "ViewerCertificate": {
             "CloudFrontDefaultCertificate": False,
-            "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d",
+            "ACMCertificateArn": CERTIFICATE["arn"],
             "SSLSupportMethod": "sni-only",
             "MinimumProtocolVersion": "TLSv1.2_2021",
         },
@@ -378,7 +433,7 @@ def test_public_key_lifecycle(cf: Any) -> None:
     assert key["PublicKeyConfig"] == {
         "CallerReference": "ref-1",
         "Name": "key-1",
-        "EncodedKey": PEM.format(n=1),
+        "EncodedKey": public_pem(1),
         "Comment": "signing key",
     }
     assert key["CreatedTime"]
@@ -410,7 +465,7 @@ def test_public_key_only_comment_may_change(cf: Any) -> None:
     created = create_public_key(cf)
     key_id, etag, config = created["PublicKey"]["Id"], created["ETag"], created["PublicKey"]["PublicKeyConfig"]
     with aws_error("CannotChangeImmutablePublicKeyFields", 400):
-        cf.update_public_key(Id=key_id, IfMatch=etag, PublicKeyConfig={**config, "EncodedKey": PEM.format(n=2)})
+        cf.update_public_key(Id=key_id, IfMatch=etag, PublicKeyConfig={**config, "EncodedKey": public_pem(2)})
     with aws_error("IllegalUpdate", 400):
         cf.update_public_key(Id=key_id, IfMatch=etag, PublicKeyConfig={**config, "Name": "renamed"})
     with aws_error("InvalidIfMatchVersion", 400):
@@ -421,7 +476,7 @@ def test_public_key_only_comment_may_change(cf: Any) -> None:
 
 
 def test_unknown_public_key_is_no_such_public_key(cf: Any) -> None:
-    config = {"CallerReference": "r", "Name": "n", "EncodedKey": PEM.format(n=1)}
+    config = {"CallerReference": "r", "Name": "n", "EncodedKey": public_pem(1)}
     for call in (
         lambda: cf.get_public_key(Id="KNOTAKEY000000"),
         lambda: cf.get_public_key_config(Id="KNOTAKEY000000"),
@@ -779,6 +834,7 @@ def test_origin_access_control_in_use_and_if_match(cf: Any) -> None:
 
 
 def test_reset_empties_everything(aws: LocalAWS) -> None:
+    CERTIFICATE["arn"] = import_certificate(aws)
     cf = aws.client("cloudfront")
     policy_id = cf.create_cache_policy(CachePolicyConfig=cache_policy_config())["CachePolicy"]["Id"]
     key_id = create_public_key(cf)["PublicKey"]["Id"]
