@@ -39,12 +39,16 @@ process; moto keeps its state, the status is recomputed whenever moto reads a ce
   validation is not emulated: such a certificate lists ``ValidationEmails`` and stays pending until then.
 * While not issued, ``IssuedAt``, ``NotBefore``, ``NotAfter`` and ``Serial`` are left out; ``IssuedAt``
   is the moment the validation succeeded.
+* ``InUseBy`` also lists the resources other emulations report through :func:`register_in_use_source`:
+  the local CloudFront (``local_aws/cloudfront.py``) reports every distribution whose
+  ``ViewerCertificate.ACMCertificateArn`` names the certificate, as ``arn:aws:cloudfront::ACCOUNT:distribution/ID``
+  (ACM User Guide, "DescribeCertificate": ``InUseBy``, "a list of ARNs for the AWS resources that are using the
+  certificate"). This applies to every certificate, requested or imported.
 * ``DeleteCertificate`` of a certificate whose ``InUseBy`` is not empty answers ``ResourceInUseException``
   (HTTP 400). A token whose certificate was deleted counts as unused.
 
 Not emulated: DNS delegation (a record in the parent zone counts even when a child zone exists), CAA
-records, ``FAILED`` validations, renewals, and ``InUseBy`` for CloudFront distributions of the local
-CloudFront emulation (a certificate they name can be deleted).
+records, ``FAILED`` validations, renewals.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +68,10 @@ VALIDATION_TIMEOUT = datetime.timedelta(hours=72)
 
 #: The addresses ACM mails for email validation (besides the WHOIS contacts).
 EMAIL_LOCAL_PARTS = ("admin", "administrator", "hostmaster", "postmaster", "webmaster")
+
+#: ``(account_id, partition, certificate_arn) -> ARNs of resources using the certificate``.
+InUseSource = Callable[[str, str, str], list[str]]
+_IN_USE_SOURCES: list[InUseSource] = []
 
 _NOT_ISSUED = ("PENDING_VALIDATION", "VALIDATION_TIMED_OUT", "FAILED")
 _UNISSUED_FIELDS = ("IssuedAt", "NotBefore", "NotAfter", "Serial")
@@ -165,6 +174,21 @@ def validation_option(bundle: Any, request: RequestedCertificate, domain: str) -
     return option
 
 
+def register_in_use_source(source: InUseSource) -> None:
+    """Have ``source`` report the resources that use a certificate (idempotent)."""
+    if source not in _IN_USE_SOURCES:
+        _IN_USE_SOURCES.append(source)
+
+
+def in_use_by(bundle: Any) -> list[str]:
+    """``InUseBy`` of a certificate: what moto recorded (its ELB) plus what the registered sources report."""
+    users = list(getattr(bundle, "in_use_by", None) or [])
+    partition, account_id = _arn_parts(bundle.arn)
+    for source in list(_IN_USE_SOURCES):
+        users.extend(user for user in source(account_id, partition, bundle.arn) if user not in users)
+    return users
+
+
 def _requested_names(domain_name: str, sans: list[str] | None) -> list[str]:
     names: list[str] = []
     for name in [domain_name, *(sans or [])]:
@@ -209,10 +233,11 @@ def install() -> None:
 
     def describe(self: Any) -> dict[str, Any]:
         result = original_describe(self)
+        certificate = result["Certificate"]
+        certificate["InUseBy"] = in_use_by(self)
         request: RequestedCertificate | None = getattr(self, REQUEST_ATTRIBUTE, None)
         if request is None:
             return result
-        certificate = result["Certificate"]
         certificate["DomainName"] = request.names[0]
         certificate["SubjectAlternativeNames"] = list(request.names)
         certificate["KeyAlgorithm"] = request.key_algorithm
@@ -248,7 +273,7 @@ def install() -> None:
 
     def delete_certificate(self: Any, arn: str) -> None:
         bundle = self._certificates.get(arn)
-        if bundle is not None and bundle.in_use_by:
+        if bundle is not None and in_use_by(bundle):
             raise AWSError(
                 f"Certificate {arn} in account {self.account_id} is in use.",
                 exception_type="ResourceInUseException",
@@ -268,7 +293,9 @@ __all__ = [
     "base_domain",
     "cname_published",
     "domain_validated",
+    "in_use_by",
     "install",
+    "register_in_use_source",
     "validation_option",
     "validation_record",
 ]

@@ -47,8 +47,15 @@ from typing import Any
 from typing import ClassVar
 from typing import TypeVar
 
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
+from moto.acm.models import acm_backends
 from moto.cloudfront.exceptions import CloudFrontException
 from moto.cloudfront.models import Distribution
+from moto.cloudfront.models import cloudfront_backends
 from moto.cloudfront.responses import CloudFrontResponse
 from moto.core.request import Request
 from moto.core.responses import ActionResult
@@ -58,6 +65,8 @@ from moto.core.utils import get_service_model
 from moto.core.utils import utcnow
 from moto.moto_api._internal import mock_random
 from werkzeug.wrappers import Response
+
+from local_aws import acm as local_acm
 
 T = TypeVar("T")
 
@@ -70,7 +79,17 @@ LOCATION_BASE = "https://cloudfront.amazonaws.com/2020-05-31"
 #: SigV4 credential scope of a CloudFront request: ``Credential=AKID/20240101/us-east-1/cloudfront/aws4_request``.
 _CLOUDFRONT_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/,\s]+/cloudfront/aws4_request")
 
-#: Quotas ("Quotas" in the CloudFront Developer Guide) that the service model names as error codes.
+#: Quotas ("Quotas" in the CloudFront Developer Guide,
+#: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html) that the service
+#: model names as error codes. Cache policies: "General quotas on policies"; key groups and their public keys:
+#: "Quotas on key groups"; public keys per account: "Quotas on field-level encryption" (the keys are shared with
+#: signed URLs); origin access controls and CNAMEs: "General quotas on distributions".
+MAX_CACHE_POLICIES = 20
+MAX_KEY_GROUPS = 10
+MAX_PUBLIC_KEYS = 10
+MAX_KEY_GROUPS_PER_CACHE_BEHAVIOR = 4
+MAX_ORIGIN_ACCESS_CONTROLS = 100
+MAX_CNAMES_PER_DISTRIBUTION = 100
 MAX_PUBLIC_KEYS_PER_KEY_GROUP = 5
 MAX_HEADERS_PER_CACHE_POLICY = 10
 MAX_COOKIES_PER_CACHE_POLICY = 10
@@ -85,6 +104,22 @@ DEFAULT_TTL = 86400
 DEFAULT_MAX_TTL = 31536000
 
 _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+#: CloudFront only takes ACM certificates from US East (N. Virginia) (``ViewerCertificate.ACMCertificateArn``).
+ACM_REGION = "us-east-1"
+
+_REGION = r"[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d"
+#: Origin domains by kind ("Origin domain" in the Developer Guide's distribution settings).
+_S3_WEBSITE_DOMAIN = re.compile(rf"^[a-z0-9][a-z0-9.-]*\.s3-website[.-]{_REGION}\.amazonaws\.com(?:\.cn)?$")
+_S3_REST_DOMAIN = re.compile(rf"^[a-z0-9][a-z0-9.-]*\.s3(?:\.dualstack)?(?:[.-]{_REGION})?\.amazonaws\.com(?:\.cn)?$")
+_OAC_ORIGIN_DOMAINS: dict[str, re.Pattern[str]] = {
+    "s3": _S3_REST_DOMAIN,
+    "mediastore": re.compile(rf"^[a-z0-9]+\.data\.mediastore\.{_REGION}\.amazonaws\.com$"),
+    "mediapackagev2": re.compile(rf"^[a-z0-9.-]+\.mediapackagev2\.{_REGION}\.amazonaws\.com$"),
+    "lambda": re.compile(rf"^[a-z0-9]+\.lambda-url\.{_REGION}\.on\.aws$"),
+}
+#: An alternate domain name: labels of letters, digits and hyphens, optionally a leading ``*.``.
+_ALIAS = re.compile(r"^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -157,6 +192,85 @@ def _fill_defaults(target: dict[str, Any], defaults: dict[str, Any]) -> dict[str
         if key not in target or target[key] is None:
             target[key] = copy.deepcopy(value)
     return target
+
+
+def check_encoded_key(encoded_key: Any) -> None:
+    """``EncodedKey`` must be a PEM public key CloudFront can verify signatures with.
+
+    API reference, ``PublicKey``/``PublicKeyConfig``: "CloudFront supports signed URLs and signed cookies
+    with RSA 2048 or ECDSA 256 key signatures" (Developer Guide, "Create key pairs for your signers").
+    Anything else answers ``InvalidArgument``, the only validation error ``CreatePublicKey`` lists.
+    """
+    try:
+        key = serialization.load_pem_public_key(str(encoded_key or "").strip().encode())
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise cloudfront_error("InvalidArgument", "EncodedKey is not a PEM-encoded public key.") from None
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size == 2048:
+        return
+    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
+        return
+    if isinstance(key, rsa.RSAPublicKey):
+        described = f"an RSA {key.key_size}-bit key"
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        described = f"an ECDSA {key.curve.name} key"
+    else:
+        described = f"a {type(key).__name__}"
+    raise cloudfront_error(
+        "InvalidArgument", f"EncodedKey is {described}; CloudFront supports RSA 2048 and ECDSA 256 (P-256) keys."
+    )
+
+
+#: Enum members whose wrong value has an error of its own in the service model (else ``InvalidArgument``).
+_ENUM_ERRORS: dict[tuple[str, str], str] = {
+    ("ViewerCertificate", "MinimumProtocolVersion"): "InvalidMinimumProtocolVersion",
+    ("ViewerCertificate", "SSLSupportMethod"): "InvalidViewerCertificate",
+    ("ViewerCertificate", "CertificateSource"): "InvalidViewerCertificate",
+    ("GeoRestriction", "RestrictionType"): "InvalidGeoRestrictionParameter",
+}
+
+
+def enum_violations(
+    shape: Any, value: Any, path: str = "", owner: tuple[str, str] = ("", "")
+) -> Iterator[tuple[str, tuple[str, str], Any, list[str]]]:
+    """Walk ``value`` against the model ``shape``; yield ``(path, (structure, member), value, allowed)`` for
+    every enum-typed member whose value is not one of the model's."""
+    if value is None:
+        return
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                yield from enum_violations(member, value[name], f"{path}.{name}" if path else name, (shape.name, name))
+    elif shape.type_name == "list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from enum_violations(shape.member, item, f"{path}[{index}]", owner)
+    elif getattr(shape, "enum", None) and (not isinstance(value, str) or value not in shape.enum):
+        yield path, owner, value, list(shape.enum)
+
+
+def name_covers(certificate_name: str, alias: str) -> bool:
+    """Whether a certificate name covers an alternate domain name (Developer Guide, "Requirements for using
+    alternate domain names": the exact name, or a wildcard ``*.example.com`` for one subdomain level)."""
+    name, alias = certificate_name.strip().lower(), alias.strip().lower()
+    if name == alias:
+        return True
+    if name.startswith("*.") and not alias.startswith("*."):
+        _, _, parent = alias.partition(".")
+        return parent == name[2:]
+    return False
+
+
+def acm_certificate_users(account_id: str, partition: str, certificate_arn: str) -> list[str]:
+    """ARNs of this account's distributions whose ``ViewerCertificate`` names ``certificate_arn`` (for ACM's
+    ``InUseBy``; registered with :func:`local_aws.acm.register_in_use_source`)."""
+    if account_id not in cloudfront_backends or partition not in cloudfront_backends[account_id]:
+        return []
+    backend = cloudfront_backends[account_id][partition]
+    users = []
+    for dist in list(backend.distributions.values()):
+        config = getattr(dist, "local_aws_config", None) or {}
+        if (config.get("ViewerCertificate") or {}).get("ACMCertificateArn") == certificate_arn:
+            users.append(dist.arn)
+    return users
 
 
 # --------------------------------------------------------------------------------------------------
@@ -429,10 +543,36 @@ class LocalCloudFrontResponse(CloudFrontResponse):
     def call_action(self) -> Any:
         """Answer the operation under the store lock; unknown or unimplemented ones get a plain 404."""
         action = self._get_action()
-        if not action or not callable(getattr(self, camelcase_to_underscores(action), None)):
+        method_name = camelcase_to_underscores(action) if action else ""
+        method = getattr(self, method_name, None) if method_name else None
+        if not action or not callable(method):
             return 404, {}, f"local_aws: CloudFront operation {action or self.path} is not emulated"
+
+        def validated() -> Any:
+            self._check_enums(action)
+            return method()
+
+        # moto's call_action looks the method up on the instance and turns errors into responses.
+        setattr(self, method_name, validated)
         with self.store.lock:
             return super().call_action()
+
+    def _check_enums(self, action: str) -> None:
+        """Every enum-typed member of the request must hold one of the service model's values.
+
+        The error is ``InvalidArgument`` (or, for a few members, the more specific error the operation
+        lists, e.g. ``InvalidMinimumProtocolVersion``); operations that list neither are not checked.
+        """
+        operation = get_service_model("cloudfront").operation_model(action)
+        errors = {shape.name for shape in operation.error_shapes}
+        if operation.input_shape is None or "InvalidArgument" not in errors:
+            return
+        for path, owner, value, allowed in enum_violations(operation.input_shape, self.params):
+            code = _ENUM_ERRORS.get(owner, "InvalidArgument")
+            raise cloudfront_error(
+                code if code in errors else "InvalidArgument",
+                f"{path}: {value!r} is not a valid value (valid values: {', '.join(allowed)}).",
+            )
 
     def _check_if_match(self, current_etag: str) -> None:
         """``IfMatch`` must be present (``InvalidIfMatchVersion``) and current (``PreconditionFailed``)."""
@@ -515,6 +655,8 @@ class LocalCloudFrontResponse(CloudFrontResponse):
         """CreateCachePolicy: 201, ``Location`` and ``ETag`` headers."""
         config = self._cache_policy_config()
         self._check_cache_policy_name(config.get("Name", ""))
+        if len(self.state.cache_policies) >= MAX_CACHE_POLICIES:
+            raise cloudfront_error("TooManyCachePolicies")
         policy = CachePolicy(str(mock_random.uuid4()), config, new_etag(), utcnow())
         self.state.cache_policies[policy.id] = policy
         return ActionResult(
@@ -586,6 +728,11 @@ class LocalCloudFrontResponse(CloudFrontResponse):
         """CreatePublicKey: 201, ``Location`` and ``ETag`` headers."""
         config = copy.deepcopy(self._get_param("PublicKeyConfig") or {})
         _check_comment(config)
+        check_encoded_key(config.get("EncodedKey"))
+        if any(key.config.get("Name") == config.get("Name") for key in self.state.public_keys.values()):
+            raise cloudfront_error("PublicKeyAlreadyExists", "A public key with this name already exists.")
+        if len(self.state.public_keys) >= MAX_PUBLIC_KEYS:
+            raise cloudfront_error("TooManyPublicKeys")
         key = PublicKey(_random_id("K"), config, new_etag(), utcnow())
         self.state.public_keys[key.id] = key
         return ActionResult(
@@ -664,7 +811,10 @@ class LocalCloudFrontResponse(CloudFrontResponse):
 
     def create_key_group(self) -> ActionResult:
         """CreateKeyGroup: 201, ``Location`` and ``ETag`` headers."""
-        group = KeyGroup(str(mock_random.uuid4()), self._key_group_config(), new_etag(), utcnow())
+        config = self._key_group_config()
+        if len(self.state.key_groups) >= MAX_KEY_GROUPS:
+            raise cloudfront_error("TooManyKeyGroups")
+        group = KeyGroup(str(mock_random.uuid4()), config, new_etag(), utcnow())
         self.state.key_groups[group.id] = group
         return ActionResult(
             {"KeyGroup": group.to_api(), "Location": f"{LOCATION_BASE}/key-group/{group.id}", "ETag": group.etag}
@@ -711,10 +861,27 @@ class LocalCloudFrontResponse(CloudFrontResponse):
 
     # ---- origin access controls -------------------------------------------------------------------
 
+    def _check_origin_access_control_name(self, name: Any, except_id: str | None = None) -> None:
+        for control in self.backend.origin_access_controls.values():
+            if control.id != except_id and control.name == name:
+                raise cloudfront_error(
+                    "OriginAccessControlAlreadyExists", f"An origin access control named {name} already exists."
+                )
+
+    def create_origin_access_control(self) -> ActionResult:
+        """CreateOriginAccessControl: names are unique, at most 100 per account."""
+        config = self._get_param("OriginAccessControlConfig") or {}
+        self._check_origin_access_control_name(config.get("Name"))
+        if len(self.backend.origin_access_controls) >= MAX_ORIGIN_ACCESS_CONTROLS:
+            raise cloudfront_error("TooManyOriginAccessControls")
+        return super().create_origin_access_control()
+
     def update_origin_access_control(self) -> ActionResult:
-        """UpdateOriginAccessControl with ``IfMatch`` checked and the ETag rotated."""
+        """UpdateOriginAccessControl with ``IfMatch`` checked, the ETag rotated and the name kept unique."""
         control = self.backend.get_origin_access_control(self._get_param("Id"))
         self._check_if_match(control.etag)
+        config = self._get_param("OriginAccessControlConfig") or {}
+        self._check_origin_access_control_name(config.get("Name"), except_id=control.id)
         result = super().update_origin_access_control()
         control.etag = new_etag()
         result.result["ETag"] = control.etag  # type: ignore[index]
@@ -745,26 +912,13 @@ class LocalCloudFrontResponse(CloudFrontResponse):
             raise cloudfront_error("NoSuchDistribution")
         return dist
 
-    def _validate_distribution_config(self, config: dict[str, Any]) -> None:
-        """Check what CloudFront checks and moto does not: quantities and every referenced resource."""
+    def _validate_distribution_config(self, config: dict[str, Any], dist_id: str | None = None) -> None:
+        """Check what CloudFront checks and moto does not: quantities, origins, the viewer certificate and
+        the aliases it must cover, and every referenced resource. ``dist_id``: the distribution updated."""
         _check_quantities(config)
-        certificate = config.get("ViewerCertificate") or {}
-        chosen = [bool(certificate.get("CloudFrontDefaultCertificate")), bool(certificate.get("ACMCertificateArn"))]
-        chosen.append(bool(certificate.get("IAMCertificateId")))
-        if certificate and sum(chosen) != 1:
-            # Documented: the CloudFront certificate, or ACMCertificateArn or IAMCertificateId ("one, not both").
-            raise cloudfront_error("InvalidViewerCertificate")
-        controls = self.backend.origin_access_controls
+        self._validate_viewer_certificate(config, dist_id)
         for origin in items_of(config.get("Origins")):
-            control_id = origin.get("OriginAccessControlId")
-            if not control_id:
-                continue
-            if control_id not in controls:
-                raise cloudfront_error(
-                    "InvalidOriginAccessControl", f"The origin access control {control_id} does not exist."
-                )
-            if (origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity"):
-                raise cloudfront_error("IllegalOriginAccessConfiguration")
+            self._validate_origin(origin)
         for behaviour in cache_behaviours(config):
             policy_id = behaviour.get("CachePolicyId")
             if policy_id and behaviour.get("ForwardedValues") is not None:
@@ -777,9 +931,171 @@ class LocalCloudFrontResponse(CloudFrontResponse):
                 raise cloudfront_error("InvalidArgument", "The parameter ForwardedValues is required.")
             if policy_id:
                 self._find_cache_policy(policy_id)
-            for group_id in items_of(behaviour.get("TrustedKeyGroups")):
+            group_ids = items_of(behaviour.get("TrustedKeyGroups"))
+            if len(group_ids) > MAX_KEY_GROUPS_PER_CACHE_BEHAVIOR:
+                raise cloudfront_error(
+                    "TooManyKeyGroupsAssociatedToDistribution",
+                    f"A cache behavior can trust at most {MAX_KEY_GROUPS_PER_CACHE_BEHAVIOR} key groups.",
+                )
+            for group_id in group_ids:
                 if group_id not in self.state.key_groups:
                     raise cloudfront_error("TrustedKeyGroupDoesNotExist", f"The key group {group_id} does not exist.")
+
+    def _validate_origin(self, origin: dict[str, Any]) -> None:
+        """One origin: its kind matches its domain, and an origin access control fits the origin.
+
+        API reference, ``Origin``: ``S3OriginConfig`` for an S3 bucket that is not a website endpoint,
+        ``CustomOriginConfig`` for every other origin (website endpoints included), ``VpcOriginConfig`` for a
+        VPC origin: exactly one of them. ``OriginAccessControlOriginType``: an origin access control is for
+        an S3, MediaStore, MediaPackage v2 or Lambda function URL origin of that type.
+        """
+        domain = str(origin.get("DomainName") or "").strip().lower()
+        kinds = [kind for kind in ("S3OriginConfig", "CustomOriginConfig", "VpcOriginConfig") if kind in origin]
+        if len(kinds) != 1:
+            raise cloudfront_error(
+                "InvalidArgument",
+                f"Origin {origin.get('Id')}: specify exactly one of S3OriginConfig, CustomOriginConfig and "
+                "VpcOriginConfig.",
+            )
+        s3_rest = bool(_S3_REST_DOMAIN.match(domain)) and not _S3_WEBSITE_DOMAIN.match(domain)
+        if kinds == ["S3OriginConfig"] and not s3_rest:
+            raise cloudfront_error(
+                "InvalidArgument",
+                f"Origin {origin.get('Id')}: S3OriginConfig is for an Amazon S3 bucket REST endpoint, not {domain}; "
+                "use CustomOriginConfig for any other origin.",
+            )
+        if kinds == ["CustomOriginConfig"] and s3_rest:
+            raise cloudfront_error(
+                "InvalidArgument",
+                f"Origin {origin.get('Id')}: {domain} is an Amazon S3 bucket (not a website endpoint); use "
+                "S3OriginConfig.",
+            )
+        control_id = origin.get("OriginAccessControlId")
+        if not control_id:
+            return
+        control = self.backend.origin_access_controls.get(control_id)
+        if control is None:
+            raise cloudfront_error(
+                "InvalidOriginAccessControl", f"The origin access control {control_id} does not exist."
+            )
+        if (origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity"):
+            raise cloudfront_error("IllegalOriginAccessConfiguration")
+        pattern = _OAC_ORIGIN_DOMAINS.get(str(control.origin_type))
+        if pattern is None or not pattern.match(domain) or _S3_WEBSITE_DOMAIN.match(domain):
+            raise cloudfront_error(
+                "InvalidDomainNameForOriginAccessControl",
+                f"The origin access control {control_id} is for {control.origin_type} origins; {domain} is not one.",
+            )
+
+    def _validate_viewer_certificate(self, config: dict[str, Any], dist_id: str | None) -> None:
+        """The ``ViewerCertificate`` and the ``Aliases`` it must cover.
+
+        API reference, ``ViewerCertificate``: the CloudFront certificate, or ``ACMCertificateArn`` or
+        ``IAMCertificateId`` ("one, not both"); with aliases, ``CloudFrontDefaultCertificate`` false and a
+        certificate plus ``MinimumProtocolVersion`` and ``SSLSupportMethod``; ACM certificates only from
+        us-east-1; sni-only needs TLSv1 or later; static-ip only when the CloudFront team enabled it.
+        Developer Guide, "Requirements for using alternate domain names": the certificate must cover every
+        alternate domain name, and a name can belong to one distribution only (``CNAMEAlreadyExists``).
+        """
+        certificate = config.get("ViewerCertificate") or {}
+        chosen = [bool(certificate.get("CloudFrontDefaultCertificate")), bool(certificate.get("ACMCertificateArn"))]
+        chosen.append(bool(certificate.get("IAMCertificateId")))
+        if certificate and sum(chosen) != 1:
+            # Documented: the CloudFront certificate, or ACMCertificateArn or IAMCertificateId ("one, not both").
+            raise cloudfront_error("InvalidViewerCertificate")
+        custom = bool(certificate.get("ACMCertificateArn") or certificate.get("IAMCertificateId"))
+        if custom:
+            for member in ("MinimumProtocolVersion", "SSLSupportMethod"):
+                if not certificate.get(member):
+                    raise cloudfront_error(
+                        "InvalidViewerCertificate", f"{member} is required with an ACM or IAM certificate."
+                    )
+            if certificate["SSLSupportMethod"] == "static-ip":
+                raise cloudfront_error(
+                    "InvalidViewerCertificate", "static-ip is not enabled for this account by the CloudFront team."
+                )
+            if certificate["SSLSupportMethod"] == "sni-only" and certificate["MinimumProtocolVersion"] == "SSLv3":
+                raise cloudfront_error(
+                    "InvalidMinimumProtocolVersion", "With sni-only the minimum protocol version is TLSv1 or later."
+                )
+        aliases = [str(alias) for alias in items_of(config.get("Aliases"))]
+        if not aliases:
+            return
+        if len(aliases) > MAX_CNAMES_PER_DISTRIBUTION:
+            raise cloudfront_error("TooManyDistributionCNAMEs")
+        for alias in aliases:
+            if not _ALIAS.match(alias.lower()):
+                raise cloudfront_error("InvalidArgument", f"The alternate domain name {alias!r} is not valid.")
+        if not custom:
+            raise cloudfront_error(
+                "InvalidViewerCertificate",
+                "To add an alternate domain name (CNAME) to a CloudFront distribution, you must attach a trusted "
+                "certificate that validates your authorization to use the domain name.",
+            )
+        if certificate.get("ACMCertificateArn"):
+            names = self._acm_certificate_names(str(certificate["ACMCertificateArn"]))
+        else:
+            names = self._iam_certificate_names(str(certificate["IAMCertificateId"]))
+        for alias in aliases:
+            if not any(name_covers(name, alias) for name in names):
+                raise cloudfront_error(
+                    "InvalidViewerCertificate",
+                    f"The certificate that is attached to your distribution doesn't cover the alternate domain name "
+                    f"(CNAME) {alias} that you're trying to add.",
+                )
+        wanted = {alias.lower() for alias in aliases}
+        for other, other_config in self._local_distributions():
+            if other.id == dist_id:
+                continue
+            taken = wanted & {str(alias).lower() for alias in items_of(other_config.get("Aliases"))}
+            if taken:
+                raise cloudfront_error(
+                    "CNAMEAlreadyExists",
+                    f"One or more of the CNAMEs you provided are already associated with a different resource: "
+                    f"{', '.join(sorted(taken))}.",
+                )
+
+    def _acm_certificate_names(self, arn: str) -> list[str]:
+        """The names an ACM certificate covers; it must be this account's, in us-east-1, and ISSUED."""
+        parts = arn.split(":")
+        if len(parts) < 6 or parts[2] != "acm" or not parts[5].startswith("certificate/"):
+            raise cloudfront_error("InvalidViewerCertificate", f"{arn} is not an ACM certificate ARN.")
+        if parts[3] != ACM_REGION:
+            raise cloudfront_error(
+                "InvalidViewerCertificate",
+                f"The certificate {arn} is in {parts[3]}; CloudFront only supports ACM certificates in us-east-1.",
+            )
+        if parts[4] != self.current_account or parts[4] not in acm_backends:
+            raise cloudfront_error("InvalidViewerCertificate", f"The certificate {arn} does not exist.")
+        backend = acm_backends[parts[4]][ACM_REGION]
+        if arn not in backend._certificates:
+            raise cloudfront_error("InvalidViewerCertificate", f"The certificate {arn} does not exist.")
+        bundle = backend.get_certificate(arn)  # recomputes the status (DNS validation, expiry)
+        if bundle.status != "ISSUED":
+            raise cloudfront_error("InvalidViewerCertificate", f"The certificate {arn} is {bundle.status}, not ISSUED.")
+        described = bundle.describe()["Certificate"]
+        return [described.get("DomainName") or "", *(described.get("SubjectAlternativeNames") or [])]
+
+    def _iam_certificate_names(self, certificate_id: str) -> list[str]:
+        """The names an IAM server certificate covers (subject CN and DNS subject alternative names)."""
+        from moto.iam.models import iam_backends  # noqa: PLC0415
+
+        # moto 5.2.5 reports one constant ServerCertificateId for every server certificate; the certificate's
+        # real identifier is the key moto files it under.
+        cert = iam_backends[self.current_account][self.partition].certificates.get(certificate_id)
+        if cert is None:
+            raise cloudfront_error("InvalidViewerCertificate", f"The IAM certificate {certificate_id} does not exist.")
+        try:
+            parsed = x509.load_pem_x509_certificate(str(cert.cert_body).encode())
+        except ValueError:
+            raise cloudfront_error("InvalidViewerCertificate", "The IAM certificate is not PEM.") from None
+        names = [str(attr.value) for attr in parsed.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
+        try:
+            san = parsed.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+            names += san.get_values_for_type(x509.DNSName)
+        except x509.ExtensionNotFound:
+            pass
+        return names
 
     def _keep(self, dist: Distribution, config: dict[str, Any]) -> None:
         """Record ``config`` on ``dist`` as a change: new ETag, new LastModifiedTime, InProgress."""
@@ -889,7 +1205,7 @@ class LocalCloudFrontResponse(CloudFrontResponse):
         config = self._get_param("DistributionConfig") or {}
         if config.get("CallerReference") != dist.distribution_config.caller_reference:
             raise cloudfront_error("IllegalUpdate", "You can't change the value of CallerReference.")
-        self._validate_distribution_config(config)
+        self._validate_distribution_config(config, dist.id)
         self.backend.update_distribution(copy.deepcopy(config), dist.id, if_match=True)
         self._keep(dist, config)
         return ActionResult({"Distribution": self._distribution(dist), "ETag": dist.etag})
@@ -942,6 +1258,8 @@ class CloudFrontExtension:
     def __init__(self) -> None:
         """Create an empty store and a responder class bound to it."""
         self.store = CloudFrontStore()
+        # A certificate a distribution uses is in ACM's InUseBy and cannot be deleted there.
+        local_acm.register_in_use_source(acm_certificate_users)
         self.responder: type[LocalCloudFrontResponse] = type(
             "BoundLocalCloudFrontResponse", (LocalCloudFrontResponse,), {"store": self.store}
         )

@@ -6,32 +6,87 @@ botocore service model (``cloudfront/2020-05-31/service-2.json``) lists for each
 
 from __future__ import annotations
 
+import datetime
 import time
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from local_aws import LocalAWS
 from local_aws.cloudfront import CloudFrontExtension
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-PEM = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtest{n}\n-----END PUBLIC KEY-----\n"
 BUCKET_DOMAIN = "media.s3.eu-west-1.amazonaws.com"
+#: The names of the certificate every distribution of these tests uses (``<ref>.example.com`` aliases).
+CERTIFICATE_NAMES = ("example.com", "*.example.com")
+#: ARN of the certificate the ``cf`` fixture imported into ACM (us-east-1) for the running test.
+CERTIFICATE: dict[str, str] = {}
 
 # --------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------
 
 
+@cache
+def private_key(n: int = 1, kind: str = "rsa2048") -> Any:
+    """A private key (cached: RSA generation is slow). ``kind``: rsa<bits> or an EC curve name."""
+    if kind.startswith("rsa"):
+        return rsa.generate_private_key(public_exponent=65537, key_size=int(kind[3:]))
+    return ec.generate_private_key({"p256": ec.SECP256R1(), "p384": ec.SECP384R1()}[kind])
+
+
+def public_pem(n: int = 1, kind: str = "rsa2048") -> str:
+    """The PEM (SubjectPublicKeyInfo) of ``private_key(n, kind)``, as CloudFront takes it."""
+    key = private_key(n, kind).public_key()
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def self_signed_certificate(names: tuple[str, ...]) -> tuple[str, str]:
+    """A certificate for ``names`` (the first is the subject CN, all are DNS SANs): ``(certificate, key)`` PEMs."""
+    key = private_key(99)
+    now = datetime.datetime.now(datetime.UTC)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=90))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode(), key_pem.decode()
+
+
+def import_certificate(aws: LocalAWS, names: tuple[str, ...] = CERTIFICATE_NAMES, region: str = "us-east-1") -> str:
+    """Import a certificate for ``names`` into ACM (an imported certificate is ``ISSUED`` at once)."""
+    certificate, key = self_signed_certificate(names)
+    acm = aws.client("acm", region)
+    return acm.import_certificate(Certificate=certificate.encode(), PrivateKey=key.encode())["CertificateArn"]
+
+
 @pytest.fixture
 def cf(aws: LocalAWS) -> Any:
-    """A CloudFront client on an emptied local AWS."""
+    """A CloudFront client on an emptied local AWS, with an ACM certificate for ``*.example.com``."""
+    CERTIFICATE["arn"] = import_certificate(aws)
     return aws.client("cloudfront")
 
 
@@ -66,7 +121,7 @@ def cache_policy_config(name: str = "media", **overrides: Any) -> dict[str, Any]
 
 def create_public_key(cf: Any, n: int = 1, comment: str = "signing key") -> dict[str, Any]:
     """Create a public key; return the CreatePublicKey response."""
-    config = {"CallerReference": f"ref-{n}", "Name": f"key-{n}", "EncodedKey": PEM.format(n=n), "Comment": comment}
+    config = {"CallerReference": f"ref-{n}", "Name": f"key-{n}", "EncodedKey": public_pem(n), "Comment": comment}
     return cf.create_public_key(PublicKeyConfig=config)
 
 
@@ -131,7 +186,7 @@ def distribution_config(
     ordered = ordered or []
     return {
         "CallerReference": ref,
-        "Aliases": {"Quantity": 1, "Items": ["videos.example.com"]},
+        "Aliases": {"Quantity": 1, "Items": [f"{ref}.example.com"]},
         "DefaultRootObject": "index.html",
         "Origins": {
             "Quantity": 1,
@@ -159,7 +214,7 @@ def distribution_config(
         "Enabled": enabled,
         "ViewerCertificate": {
             "CloudFrontDefaultCertificate": False,
-            "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d",
+            "ACMCertificateArn": CERTIFICATE["arn"],
             "SSLSupportMethod": "sni-only",
             "MinimumProtocolVersion": "TLSv1.2_2021",
         },
@@ -378,7 +433,7 @@ def test_public_key_lifecycle(cf: Any) -> None:
     assert key["PublicKeyConfig"] == {
         "CallerReference": "ref-1",
         "Name": "key-1",
-        "EncodedKey": PEM.format(n=1),
+        "EncodedKey": public_pem(1),
         "Comment": "signing key",
     }
     assert key["CreatedTime"]
@@ -410,7 +465,7 @@ def test_public_key_only_comment_may_change(cf: Any) -> None:
     created = create_public_key(cf)
     key_id, etag, config = created["PublicKey"]["Id"], created["ETag"], created["PublicKey"]["PublicKeyConfig"]
     with aws_error("CannotChangeImmutablePublicKeyFields", 400):
-        cf.update_public_key(Id=key_id, IfMatch=etag, PublicKeyConfig={**config, "EncodedKey": PEM.format(n=2)})
+        cf.update_public_key(Id=key_id, IfMatch=etag, PublicKeyConfig={**config, "EncodedKey": public_pem(2)})
     with aws_error("IllegalUpdate", 400):
         cf.update_public_key(Id=key_id, IfMatch=etag, PublicKeyConfig={**config, "Name": "renamed"})
     with aws_error("InvalidIfMatchVersion", 400):
@@ -421,7 +476,7 @@ def test_public_key_only_comment_may_change(cf: Any) -> None:
 
 
 def test_unknown_public_key_is_no_such_public_key(cf: Any) -> None:
-    config = {"CallerReference": "r", "Name": "n", "EncodedKey": PEM.format(n=1)}
+    config = {"CallerReference": "r", "Name": "n", "EncodedKey": public_pem(1)}
     for call in (
         lambda: cf.get_public_key(Id="KNOTAKEY000000"),
         lambda: cf.get_public_key_config(Id="KNOTAKEY000000"),
@@ -774,11 +829,428 @@ def test_origin_access_control_in_use_and_if_match(cf: Any) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# validation: what AWS refuses
+# --------------------------------------------------------------------------------------------------
+
+API = "https://docs.aws.amazon.com/cloudfront/latest/APIReference"
+GUIDE = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide"
+
+
+def public_key_count(cf: Any) -> int:
+    return cf.list_public_keys()["PublicKeyList"]["Quantity"]
+
+
+def oac_names(cf: Any) -> list[str]:
+    items = cf.list_origin_access_controls()["OriginAccessControlList"].get("Items") or []
+    return sorted(item["Name"] for item in items)
+
+
+def distribution_count(cf: Any) -> int:
+    return cf.list_distributions()["DistributionList"]["Quantity"]
+
+
+@pytest.mark.parametrize(
+    "encoded_key",
+    [
+        "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtest\n-----END PUBLIC KEY-----\n",
+        "not a key at all",
+        "rsa1024",
+        "rsa4096",
+        "p384",
+        "private",
+    ],
+    ids=["garbage-pem", "not-pem", "rsa-1024", "rsa-4096", "ecdsa-p384", "private-key"],
+)
+def test_public_key_must_be_rsa_2048_or_ecdsa_p256(cf: Any, encoded_key: str) -> None:
+    """API reference, PublicKeyConfig (API_PublicKeyConfig.html): "CloudFront supports signed URLs and signed
+    cookies with RSA 2048 or ECDSA 256 key signatures"; Developer Guide, "Create key pairs for your signers"
+    (private-content-trusted-signers.html). CreatePublicKey lists InvalidArgument (400) for a bad argument."""
+    if encoded_key in ("rsa1024", "rsa4096", "p384"):
+        encoded_key = public_pem(1, encoded_key)
+    elif encoded_key == "private":
+        encoded_key = (
+            private_key(1)
+            .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            .decode()
+        )
+    with aws_error("InvalidArgument", 400):
+        cf.create_public_key(PublicKeyConfig={"CallerReference": "r", "Name": "bad", "EncodedKey": encoded_key})
+    assert public_key_count(cf) == 0
+
+
+def test_rsa_2048_and_ecdsa_p256_public_keys_are_accepted(cf: Any) -> None:
+    """API reference, PublicKeyConfig (API_PublicKeyConfig.html): RSA 2048 or ECDSA 256."""
+    for n, kind in enumerate(("rsa2048", "p256")):
+        config = {"CallerReference": f"r{n}", "Name": kind, "EncodedKey": public_pem(1, kind)}
+        assert cf.create_public_key(PublicKeyConfig=config)["ResponseMetadata"]["HTTPStatusCode"] == 201
+    assert public_key_count(cf) == 2
+
+
+def test_public_key_names_are_unique(cf: Any) -> None:
+    """API reference, CreatePublicKey (API_CreatePublicKey.html): PublicKeyAlreadyExists, HTTP 409,
+    "The specified public key already exists"."""
+    create_public_key(cf, 1)
+    config = {"CallerReference": "another-ref", "Name": "key-1", "EncodedKey": public_pem(2)}
+    with aws_error("PublicKeyAlreadyExists", 409):
+        cf.create_public_key(PublicKeyConfig=config)
+    assert public_key_count(cf) == 1
+
+
+def test_origin_access_control_names_are_unique(cf: Any) -> None:
+    """API reference, CreateOriginAccessControl and UpdateOriginAccessControl
+    (API_CreateOriginAccessControl.html, API_UpdateOriginAccessControl.html): OriginAccessControlAlreadyExists,
+    HTTP 409."""
+    create_oac(cf, "media-oac")
+    with aws_error("OriginAccessControlAlreadyExists", 409):
+        create_oac(cf, "media-oac")
+    other = create_oac(cf, "other-oac")
+    config = {**other["OriginAccessControl"]["OriginAccessControlConfig"], "Name": "media-oac"}
+    with aws_error("OriginAccessControlAlreadyExists", 409):
+        cf.update_origin_access_control(
+            Id=other["OriginAccessControl"]["Id"], IfMatch=other["ETag"], OriginAccessControlConfig=config
+        )
+    assert oac_names(cf) == ["media-oac", "other-oac"]
+    assert cf.get_origin_access_control(Id=other["OriginAccessControl"]["Id"])["ETag"] == other["ETag"]
+
+
+def test_update_cache_policy_and_key_group_cannot_take_a_used_name(cf: Any) -> None:
+    """API reference, UpdateCachePolicy (API_UpdateCachePolicy.html) lists CachePolicyAlreadyExists (409) and
+    UpdateKeyGroup (API_UpdateKeyGroup.html) KeyGroupAlreadyExists (409)."""
+    cf.create_cache_policy(CachePolicyConfig=cache_policy_config("taken"))
+    policy = cf.create_cache_policy(CachePolicyConfig=cache_policy_config("mine"))
+    with aws_error("CachePolicyAlreadyExists", 409):
+        cf.update_cache_policy(
+            Id=policy["CachePolicy"]["Id"], IfMatch=policy["ETag"], CachePolicyConfig=cache_policy_config("taken")
+        )
+    assert cf.get_cache_policy(Id=policy["CachePolicy"]["Id"])["CachePolicy"]["CachePolicyConfig"]["Name"] == "mine"
+    key_id = create_public_key(cf)["PublicKey"]["Id"]
+    create_key_group(cf, "taken", [key_id])
+    group = create_key_group(cf, "mine", [key_id])
+    with aws_error("KeyGroupAlreadyExists", 409):
+        cf.update_key_group(
+            Id=group["KeyGroup"]["Id"], IfMatch=group["ETag"], KeyGroupConfig={"Name": "taken", "Items": [key_id]}
+        )
+    assert cf.get_key_group(Id=group["KeyGroup"]["Id"])["KeyGroup"]["KeyGroupConfig"]["Name"] == "mine"
+
+
+def test_account_quotas(cf: Any) -> None:
+    """Developer Guide, Quotas (cloudfront-limits.html): 20 cache policies, 10 key groups, 10 public keys and
+    100 origin access controls per AWS account. Errors from the API reference: TooManyCachePolicies
+    (CreateCachePolicy), TooManyKeyGroups (CreateKeyGroup), TooManyPublicKeys (CreatePublicKey),
+    TooManyOriginAccessControls (CreateOriginAccessControl), all HTTP 400."""
+    for n in range(20):
+        cf.create_cache_policy(CachePolicyConfig=cache_policy_config(f"policy-{n}"))
+    with aws_error("TooManyCachePolicies", 400):
+        cf.create_cache_policy(CachePolicyConfig=cache_policy_config("policy-20"))
+    assert len(cf.list_cache_policies(Type="custom")["CachePolicyList"]["Items"]) == 20
+
+    key_ids = [create_public_key(cf, n)["PublicKey"]["Id"] for n in range(10)]
+    with aws_error("TooManyPublicKeys", 400):
+        create_public_key(cf, 10)
+    assert public_key_count(cf) == 10
+
+    for n in range(10):
+        create_key_group(cf, f"group-{n}", [key_ids[n]])
+    with aws_error("TooManyKeyGroups", 400):
+        create_key_group(cf, "group-10", [key_ids[0]])
+    assert cf.list_key_groups()["KeyGroupList"]["Quantity"] == 10
+
+    for n in range(100):
+        create_oac(cf, f"oac-{n:03}")
+    with aws_error("TooManyOriginAccessControls", 400):
+        create_oac(cf, "oac-100")
+    assert len(oac_names(cf)) == 100
+
+
+@pytest.mark.parametrize("operation", ["create", "update"])
+def test_at_most_four_key_groups_per_cache_behaviour(cf: Any, operation: str) -> None:
+    """Developer Guide, Quotas (cloudfront-limits.html), "Quotas on key groups": 4 key groups associated with a
+    single cache behavior. CreateDistribution/UpdateDistribution list TooManyKeyGroupsAssociatedToDistribution
+    (400)."""
+    key_id = create_public_key(cf)["PublicKey"]["Id"]
+    groups = [create_key_group(cf, f"g{n}", [key_id])["KeyGroup"]["Id"] for n in range(5)]
+    four = cf.create_distribution(DistributionConfig=distribution_config("four", default=behaviour(groups[:4])))
+    with aws_error("TooManyKeyGroupsAssociatedToDistribution", 400):
+        if operation == "create":
+            cf.create_distribution(DistributionConfig=distribution_config("five", default=behaviour(groups)))
+        else:
+            five = distribution_config("four", default=behaviour(groups))
+            cf.update_distribution(Id=four["Distribution"]["Id"], IfMatch=four["ETag"], DistributionConfig=five)
+    assert distribution_count(cf) == 1
+    assert cf.get_distribution(Id=four["Distribution"]["Id"])["ETag"] == four["ETag"]
+
+
+def with_certificate(config: dict[str, Any], arn: str | None, aliases: list[str]) -> dict[str, Any]:
+    """``config`` with these aliases and this ACM certificate (None: the CloudFront certificate)."""
+    config["Aliases"] = {"Quantity": len(aliases), "Items": aliases}
+    if arn is None:
+        config["ViewerCertificate"] = {"CloudFrontDefaultCertificate": True}
+    else:
+        config["ViewerCertificate"].update(ACMCertificateArn=arn)
+    return config
+
+
+@pytest.mark.parametrize("operation", ["create", "update"])
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [
+        ("the CloudFront certificate", "InvalidViewerCertificate"),
+        ("a certificate in another region", "InvalidViewerCertificate"),
+        ("a certificate that does not exist", "InvalidViewerCertificate"),
+        ("a certificate pending validation", "InvalidViewerCertificate"),
+        ("a certificate of other names", "InvalidViewerCertificate"),
+        ("a wildcard two levels up", "InvalidViewerCertificate"),
+        ("no SSLSupportMethod", "InvalidViewerCertificate"),
+        ("no MinimumProtocolVersion", "InvalidViewerCertificate"),
+        ("static-ip", "InvalidViewerCertificate"),
+        ("SSLv3 with sni-only", "InvalidMinimumProtocolVersion"),
+        ("an invalid alias", "InvalidArgument"),
+        ("101 aliases", "TooManyDistributionCNAMEs"),
+    ],
+)
+def test_aliases_need_a_certificate_that_covers_them(aws: LocalAWS, cf: Any, operation: str, case: str, code: str):
+    """Developer Guide, "Use custom URLs by adding alternate domain names (CNAMEs)", section "Requirements for
+    using alternate domain names" (CNAMEs.html#alternate-domain-names-requirements): a trusted certificate that
+    covers the name (exact or a one-level wildcard). API reference, ViewerCertificate (API_ViewerCertificate.html):
+    with aliases, CloudFrontDefaultCertificate false and ACMCertificateArn (us-east-1 only) or IAMCertificateId,
+    plus MinimumProtocolVersion and SSLSupportMethod; sni-only needs TLSv1 or later; static-ip only if the
+    CloudFront team enabled it. Quotas (cloudfront-limits.html): 100 alternate domain names per distribution.
+    Errors and statuses: the ones CreateDistribution/UpdateDistribution list."""
+    arn = CERTIFICATE["arn"]
+    config = distribution_config("alias")
+    breakers: dict[str, Callable[[], dict[str, Any]]] = {
+        "the CloudFront certificate": lambda: with_certificate(config, None, ["alias.example.com"]),
+        "a certificate in another region": lambda: with_certificate(
+            config, import_certificate(aws, region="eu-west-1"), ["alias.example.com"]
+        ),
+        "a certificate that does not exist": lambda: with_certificate(
+            config, arn.rsplit("/", 1)[0] + f"/{uuid.uuid4()}", ["alias.example.com"]
+        ),
+        "a certificate pending validation": lambda: with_certificate(
+            config,
+            aws.client("acm", "us-east-1").request_certificate(DomainName="alias.example.com", ValidationMethod="DNS")[
+                "CertificateArn"
+            ],
+            ["alias.example.com"],
+        ),
+        "a certificate of other names": lambda: with_certificate(config, arn, ["videos.example.org"]),
+        "a wildcard two levels up": lambda: with_certificate(config, arn, ["a.videos.example.com"]),
+        "no SSLSupportMethod": lambda: config["ViewerCertificate"].pop("SSLSupportMethod") and config,
+        "no MinimumProtocolVersion": lambda: config["ViewerCertificate"].pop("MinimumProtocolVersion") and config,
+        "static-ip": lambda: config["ViewerCertificate"].update(SSLSupportMethod="static-ip") or config,
+        "SSLv3 with sni-only": lambda: config["ViewerCertificate"].update(MinimumProtocolVersion="SSLv3") or config,
+        "an invalid alias": lambda: with_certificate(config, arn, ["bad_name!.example.com"]),
+        "101 aliases": lambda: with_certificate(config, arn, [f"a{n}.example.com" for n in range(101)]),
+    }
+    if operation == "create":
+        with aws_error(code, 400):
+            cf.create_distribution(DistributionConfig=breakers[case]())
+        assert distribution_count(cf) == 0
+    else:
+        created = cf.create_distribution(DistributionConfig=distribution_config("alias"))
+        with aws_error(code, 400):
+            cf.update_distribution(
+                Id=created["Distribution"]["Id"], IfMatch=created["ETag"], DistributionConfig=breakers[case]()
+            )
+        assert cf.get_distribution(Id=created["Distribution"]["Id"])["ETag"] == created["ETag"]
+
+
+def test_a_certificate_covers_its_names_and_one_wildcard_level(aws: LocalAWS, cf: Any) -> None:
+    """Developer Guide, CNAMEs.html#alternate-domain-names-requirements: the certificate's domain name or a
+    subject alternative name must match the alias exactly or through a wildcard (``*.example.com`` covers
+    ``videos.example.com``, not ``example.com`` nor ``a.b.example.com``); ACM DNS validation issues it."""
+    arn = CERTIFICATE["arn"]  # example.com and *.example.com
+    aliases = ["example.com", "VIDEOS.example.com", "*.example.com"]
+    created = cf.create_distribution(DistributionConfig=with_certificate(distribution_config("w"), arn, aliases))
+    assert created["Distribution"]["DistributionConfig"]["Aliases"]["Items"] == aliases
+    only_wildcard = import_certificate(aws, ("*.example.net",))
+    with aws_error("InvalidViewerCertificate", 400):
+        cf.create_distribution(
+            DistributionConfig=with_certificate(distribution_config("n"), only_wildcard, ["example.net"])
+        )
+
+
+def test_an_alias_belongs_to_one_distribution(cf: Any) -> None:
+    """API reference, CreateDistribution/UpdateDistribution (API_CreateDistribution.html): CNAMEAlreadyExists,
+    HTTP 409, "The CNAME specified is already defined for CloudFront"; Developer Guide,
+    CNAMEs.html#alternate-domain-names-requirements (a name can be added to one distribution only)."""
+    arn = CERTIFICATE["arn"]
+    first = cf.create_distribution(
+        DistributionConfig=with_certificate(distribution_config("one"), arn, ["v.example.com"])
+    )
+    with aws_error("CNAMEAlreadyExists", 409):
+        cf.create_distribution(DistributionConfig=with_certificate(distribution_config("two"), arn, ["V.Example.com"]))
+    assert distribution_count(cf) == 1
+    second = cf.create_distribution(
+        DistributionConfig=with_certificate(distribution_config("two"), arn, ["w.example.com"])
+    )
+    taken = with_certificate(distribution_config("two"), arn, ["w.example.com", "v.example.com"])
+    with aws_error("CNAMEAlreadyExists", 409):
+        cf.update_distribution(Id=second["Distribution"]["Id"], IfMatch=second["ETag"], DistributionConfig=taken)
+    # a distribution keeps its own aliases on update
+    same = with_certificate(distribution_config("one"), arn, ["v.example.com"])
+    cf.update_distribution(Id=first["Distribution"]["Id"], IfMatch=first["ETag"], DistributionConfig=same)
+
+
+@pytest.mark.parametrize(
+    ("member", "value", "code"),
+    [
+        ("DefaultCacheBehavior.ViewerProtocolPolicy", "http-only", "InvalidArgument"),
+        ("DefaultCacheBehavior.AllowedMethods.Items", ["GET", "FETCH"], "InvalidArgument"),
+        ("PriceClass", "PriceClass_50", "InvalidArgument"),
+        ("HttpVersion", "http4", "InvalidArgument"),
+        ("ViewerCertificate.MinimumProtocolVersion", "TLSv1.4", "InvalidMinimumProtocolVersion"),
+        ("ViewerCertificate.SSLSupportMethod", "sni", "InvalidViewerCertificate"),
+        ("Restrictions.GeoRestriction.RestrictionType", "allowlist", "InvalidGeoRestrictionParameter"),
+    ],
+)
+@pytest.mark.parametrize("operation", ["create", "update"])
+def test_distribution_enums_are_the_models(cf: Any, operation: str, member: str, value: Any, code: str) -> None:
+    """API reference, DistributionConfig and its members (API_DistributionConfig.html, API_CacheBehavior.html,
+    API_ViewerCertificate.html, API_GeoRestriction.html): "Valid Values" lists, as in botocore's service model.
+    A value outside them is InvalidArgument (400), or the more specific error the operation lists."""
+    config = distribution_config("enum")
+    target = config
+    *parents, leaf = member.split(".")
+    for parent in parents:
+        target = target[parent]
+    target[leaf] = value
+    if leaf == "Items":
+        target["Quantity"] = len(value)
+    if operation == "create":
+        with aws_error(code, 400):
+            cf.create_distribution(DistributionConfig=config)
+        assert distribution_count(cf) == 0
+    else:
+        created = cf.create_distribution(DistributionConfig=distribution_config("enum"))
+        with aws_error(code, 400):
+            cf.update_distribution(Id=created["Distribution"]["Id"], IfMatch=created["ETag"], DistributionConfig=config)
+        assert cf.get_distribution(Id=created["Distribution"]["Id"])["ETag"] == created["ETag"]
+
+
+def test_cache_policy_origin_access_control_and_list_enums_are_the_models(cf: Any) -> None:
+    """API reference, CachePolicyHeadersConfig (API_CachePolicyHeadersConfig.html: HeaderBehavior none |
+    whitelist), OriginAccessControlConfig (API_OriginAccessControlConfig.html: SigningProtocols sigv4,
+    SigningBehavior never | always | no-override, OriginAccessControlOriginType s3 | mediastore |
+    mediapackagev2 | lambda). Each operation lists InvalidArgument (400)."""
+    bad_policy = cache_policy_config()
+    bad_policy["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["HeaderBehavior"] = "allExcept"
+    with aws_error("InvalidArgument", 400):
+        cf.create_cache_policy(CachePolicyConfig=bad_policy)
+    policy = cf.create_cache_policy(CachePolicyConfig=cache_policy_config())
+    with aws_error("InvalidArgument", 400):
+        cf.update_cache_policy(Id=policy["CachePolicy"]["Id"], IfMatch=policy["ETag"], CachePolicyConfig=bad_policy)
+    assert len(cf.list_cache_policies(Type="custom")["CachePolicyList"]["Items"]) == 1
+
+    good = {"Name": "o", "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3"}
+    for member, value in (
+        ("SigningProtocol", "sigv2"),
+        ("SigningBehavior", "sometimes"),
+        ("OriginAccessControlOriginType", "ec2"),
+    ):
+        with aws_error("InvalidArgument", 400):
+            cf.create_origin_access_control(OriginAccessControlConfig={**good, member: value})
+    assert oac_names(cf) == []
+    created = cf.create_origin_access_control(OriginAccessControlConfig=good)
+    with aws_error("InvalidArgument", 400):
+        cf.update_origin_access_control(
+            Id=created["OriginAccessControl"]["Id"],
+            IfMatch=created["ETag"],
+            OriginAccessControlConfig={**good, "SigningBehavior": "sometimes"},
+        )
+    assert cf.get_origin_access_control(Id=created["OriginAccessControl"]["Id"])["ETag"] == created["ETag"]
+
+
+def custom_origin(domain: str, oac_id: str = "") -> dict[str, Any]:
+    """An origin with a CustomOriginConfig."""
+    return {
+        "Id": "media",
+        "DomainName": domain,
+        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"},
+        "OriginAccessControlId": oac_id,
+    }
+
+
+@pytest.mark.parametrize("operation", ["create", "update"])
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [
+        ("s3 OAC on a custom origin", "InvalidDomainNameForOriginAccessControl"),
+        ("s3 OAC on an S3 website endpoint", "InvalidDomainNameForOriginAccessControl"),
+        ("mediastore OAC on an S3 origin", "InvalidDomainNameForOriginAccessControl"),
+        ("S3 REST endpoint as a custom origin with OAC", "InvalidArgument"),
+        ("S3OriginConfig on a website endpoint", "InvalidArgument"),
+        ("neither S3OriginConfig nor CustomOriginConfig", "InvalidArgument"),
+    ],
+)
+def test_origin_access_control_only_on_origins_of_its_type(cf: Any, operation: str, case: str, code: str) -> None:
+    """API reference, Origin (API_Origin.html): S3OriginConfig for an S3 bucket that is not a website endpoint,
+    CustomOriginConfig for every other origin, website endpoints included. OriginAccessControlConfig
+    (API_OriginAccessControlConfig.html): OriginAccessControlOriginType "the type of origin that this origin
+    access control is for" (s3, mediastore, mediapackagev2, lambda); Developer Guide, "Restrict access to an
+    Amazon S3 origin" (private-content-restricting-access-to-s3.html): an OAC is for an S3 bucket origin, not a
+    website endpoint. Errors: InvalidDomainNameForOriginAccessControl / InvalidArgument (400), as listed."""
+    s3_oac = create_oac(cf, "s3")["OriginAccessControl"]["Id"]
+    mediastore_oac = cf.create_origin_access_control(
+        OriginAccessControlConfig={
+            "Name": "ms",
+            "SigningProtocol": "sigv4",
+            "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "mediastore",
+        }
+    )["OriginAccessControl"]["Id"]
+    website = "media.s3-website-eu-west-1.amazonaws.com"
+    origins = {
+        "s3 OAC on a custom origin": custom_origin("videos.example.org", s3_oac),
+        "s3 OAC on an S3 website endpoint": custom_origin(website, s3_oac),
+        "mediastore OAC on an S3 origin": {
+            "Id": "media",
+            "DomainName": BUCKET_DOMAIN,
+            "S3OriginConfig": {"OriginAccessIdentity": ""},
+            "OriginAccessControlId": mediastore_oac,
+        },
+        "S3 REST endpoint as a custom origin with OAC": custom_origin(BUCKET_DOMAIN, s3_oac),
+        "S3OriginConfig on a website endpoint": {
+            "Id": "media",
+            "DomainName": website,
+            "S3OriginConfig": {"OriginAccessIdentity": ""},
+        },
+        "neither S3OriginConfig nor CustomOriginConfig": {"Id": "media", "DomainName": BUCKET_DOMAIN},
+    }
+    config = distribution_config("oac")
+    config["Origins"] = {"Quantity": 1, "Items": [origins[case]]}
+    if operation == "create":
+        with aws_error(code, 400):
+            cf.create_distribution(DistributionConfig=config)
+        assert distribution_count(cf) == 0
+    else:
+        created = cf.create_distribution(DistributionConfig=distribution_config("oac", oac_id=s3_oac))
+        with aws_error(code, 400):
+            cf.update_distribution(Id=created["Distribution"]["Id"], IfMatch=created["ETag"], DistributionConfig=config)
+        assert cf.get_distribution(Id=created["Distribution"]["Id"])["ETag"] == created["ETag"]
+
+
+def test_origin_access_controls_on_their_origins_are_accepted(cf: Any) -> None:
+    """API reference, OriginAccessControlConfig (API_OriginAccessControlConfig.html): an s3 OAC on an S3 REST
+    origin (regional or global endpoint); a website endpoint is a custom origin without OAC (API_Origin.html)."""
+    s3_oac = create_oac(cf, "s3")["OriginAccessControl"]["Id"]
+    for n, domain in enumerate(("media.s3.eu-west-1.amazonaws.com", "my.media.s3.amazonaws.com")):
+        config = distribution_config(f"ok{n}", oac_id=s3_oac)
+        config["Origins"]["Items"][0]["DomainName"] = domain
+        cf.create_distribution(DistributionConfig=config)
+    website = distribution_config("website")
+    website["Origins"] = {"Quantity": 1, "Items": [custom_origin("media.s3-website-eu-west-1.amazonaws.com")]}
+    cf.create_distribution(DistributionConfig=website)
+    assert distribution_count(cf) == 3
+
+
+# --------------------------------------------------------------------------------------------------
 # reset and routing
 # --------------------------------------------------------------------------------------------------
 
 
 def test_reset_empties_everything(aws: LocalAWS) -> None:
+    CERTIFICATE["arn"] = import_certificate(aws)
     cf = aws.client("cloudfront")
     policy_id = cf.create_cache_policy(CachePolicyConfig=cache_policy_config())["CachePolicy"]["Id"]
     key_id = create_public_key(cf)["PublicKey"]["Id"]

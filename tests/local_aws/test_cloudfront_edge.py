@@ -19,10 +19,12 @@ from typing import Any
 
 import pytest
 from botocore.signers import CloudFrontSigner
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from werkzeug.test import Client
 
 from local_aws import LocalAWS
@@ -70,6 +72,30 @@ def public_pem(name: str) -> str:
     """The PEM public key of :func:`rsa_key` ``name``."""
     key = rsa_key(name).public_key()
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def import_certificate(aws: LocalAWS, domain: str) -> str:
+    """Import a self-signed certificate for ``domain`` into ACM in us-east-1 (imported: ``ISSUED`` at once)."""
+    key = rsa_key("certificate")
+    now = datetime.datetime.now(datetime.UTC)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=90))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    return aws.client("acm", "us-east-1").import_certificate(
+        Certificate=certificate.public_bytes(serialization.Encoding.PEM), PrivateKey=key_pem
+    )["CertificateArn"]
 
 
 def signer(key_id: str, key_name: str) -> CloudFrontSigner:
@@ -128,11 +154,27 @@ def behaviour(key_group_ids: list[str] | None = None, path: str | None = None, *
 
 
 def distribution_config(
-    ref: str, oac_id: str, default: dict[str, Any], ordered: list[dict[str, Any]], aliases: list[str] | None = None
+    ref: str,
+    oac_id: str,
+    default: dict[str, Any],
+    ordered: list[dict[str, Any]],
+    aliases: list[str] | None = None,
+    certificate_arn: str | None = None,
 ) -> dict[str, Any]:
-    """A distribution with one S3 origin (``OriginPath`` ``/hls``) reached through an OAC."""
+    """A distribution with one S3 origin (``OriginPath`` ``/hls``) reached through an OAC.
+
+    Aliases need a certificate that covers them (``certificate_arn``, an ACM certificate in us-east-1).
+    """
     aliases = aliases or []
+    certificate: dict[str, Any] = {"CloudFrontDefaultCertificate": True}
+    if certificate_arn:
+        certificate = {
+            "ACMCertificateArn": certificate_arn,
+            "SSLSupportMethod": "sni-only",
+            "MinimumProtocolVersion": "TLSv1.2_2021",
+        }
     return {
+        "ViewerCertificate": certificate,
         "CallerReference": ref,
         "Aliases": {"Quantity": len(aliases), "Items": aliases},
         "Origins": {
@@ -256,7 +298,12 @@ def edge(aws: LocalAWS) -> Edge:
         }
     )["OriginAccessControl"]["Id"]
     config = distribution_config(
-        "edge-1", oac_id, behaviour(), [behaviour([group_id], "books/*")], aliases=["videos.example.com"]
+        "edge-1",
+        oac_id,
+        behaviour(),
+        [behaviour([group_id], "books/*")],
+        aliases=["videos.example.com"],
+        certificate_arn=import_certificate(aws, "videos.example.com"),
     )
     dist = cf.create_distribution(DistributionConfig=config)["Distribution"]
     s3.put_bucket_policy(Bucket=BUCKET, Policy=bucket_policy(dist["ARN"]))

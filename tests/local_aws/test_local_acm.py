@@ -267,6 +267,74 @@ def test_a_certificate_in_use_cannot_be_deleted(acm, aws):
     assert describe(acm, arn)["CertificateArn"] == arn
 
 
+def distribution_config(ref: str, aliases: list[str], certificate_arn: str | None) -> dict[str, Any]:
+    """A distribution with one custom origin, these aliases and this ACM certificate (None: CloudFront's)."""
+    certificate: dict[str, Any] = {"CloudFrontDefaultCertificate": True}
+    if certificate_arn:
+        certificate = {
+            "ACMCertificateArn": certificate_arn,
+            "SSLSupportMethod": "sni-only",
+            "MinimumProtocolVersion": "TLSv1.2_2021",
+        }
+    return {
+        "CallerReference": ref,
+        "Aliases": {"Quantity": len(aliases), "Items": aliases},
+        "Origins": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "Id": "web",
+                    "DomainName": "origin.storytime.test",
+                    "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"},
+                }
+            ],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "web",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        },
+        "Comment": "",
+        "Enabled": True,
+        "ViewerCertificate": certificate,
+    }
+
+
+def test_a_certificate_a_cloudfront_distribution_uses_is_in_use(acm, route53, aws):
+    """ACM API reference, CertificateDetail (https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html):
+    InUseBy, "A list of ARNs for the AWS resources that are using the certificate"; DeleteCertificate
+    (API_DeleteCertificate.html): a certificate in use by another AWS service cannot be deleted,
+    ResourceInUseException. The CloudFront distribution ARN is arn:aws:cloudfront::ACCOUNT:distribution/ID."""
+    arn = request(acm)
+    publish(route53, zone(route53, "storytime.test"), records(describe(acm, arn))[DOMAIN])
+    assert describe(acm, arn)["Status"] == "ISSUED"
+    assert describe(acm, arn)["InUseBy"] == []
+    cloudfront = aws.client("cloudfront")
+
+    created = cloudfront.create_distribution(DistributionConfig=distribution_config("acm", [DOMAIN], arn))
+    dist = created["Distribution"]
+
+    assert dist["ARN"] == f"arn:aws:cloudfront::123456789012:distribution/{dist['Id']}"
+    assert describe(acm, arn)["InUseBy"] == [dist["ARN"]]
+    summaries = acm.list_certificates(Includes={"keyTypes": ["RSA_2048"]})["CertificateSummaryList"]
+    assert [summary["InUse"] for summary in summaries if summary["CertificateArn"] == arn] == [True]
+    with pytest.raises(ClientError) as caught:
+        acm.delete_certificate(CertificateArn=arn)
+    assert caught.value.response["Error"]["Code"] == "ResourceInUseException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert describe(acm, arn)["CertificateArn"] == arn
+
+    # Back to the CloudFront certificate (no alias): the certificate is free again.
+    cloudfront.update_distribution(
+        Id=dist["Id"], IfMatch=created["ETag"], DistributionConfig=distribution_config("acm", [], None)
+    )
+    assert describe(acm, arn)["InUseBy"] == []
+    acm.delete_certificate(CertificateArn=arn)
+    with pytest.raises(ClientError) as caught:
+        describe(acm, arn)
+    assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
 # ---------------------------------------------------------------------------------------------
 # In-process: the clock
 
