@@ -7,6 +7,8 @@ The rules and their sources are in ``module_utils/naming_rules.py`` (tags, names
 ``module_utils/ladder_rules.py`` (the MediaConvert HLS ladder); documentation in the per-filter YAML files.
 """
 
+import re
+
 from ansible.errors import AnsibleFilterError
 from ansible_collections.storytime.video_infra.plugins.module_utils import ladder_rules
 from ansible_collections.storytime.video_infra.plugins.module_utils import naming_rules
@@ -50,8 +52,15 @@ def input_type_problems(value, expected, variable, what=""):
     return _guarded(naming_rules.type_problems, _plain(value), expected, variable, what)
 
 
+def _number(value):
+    """An integer given as a string (``-e name=6`` on the command line) as the integer; anything else unchanged."""
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        return int(value)
+    return _plain(value)
+
+
 def hls_ladder_problems(renditions, segment_length=6, audio_bitrate=96000):
-    return ladder_rules.ladder_problems(_plain(renditions), _plain(segment_length), _plain(audio_bitrate))
+    return ladder_rules.ladder_problems(_plain(renditions), _number(segment_length), _number(audio_bitrate))
 
 
 class FilterModule:
