@@ -48,7 +48,7 @@ _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 def show_value(value):
     """A value as the message shows it: JSON-like quotes for strings, shortened when long."""
     if isinstance(value, str):
-        text = value if len(value) <= 60 else value[:40] + "..." + value[-10:]
+        text = value if len(value) <= 160 else value[:60] + "..." + value[-20:]
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return repr(value)
 
