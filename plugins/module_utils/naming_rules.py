@@ -231,6 +231,8 @@ def cache_ttl_problems(ttls):
         value = given
         if isinstance(given, bool) or not isinstance(given, int):
             try:
+                if isinstance(given, bool) or not isinstance(given, str):
+                    raise TypeError(given)
                 value = int(given)
             except (TypeError, ValueError):
                 problems.append(f"{variable}: expected an integer number of seconds, got {show_value(given)}")
