@@ -94,9 +94,13 @@ BAD_INPUTS = [
     pytest.param({"cloudfront_hls_segment_max_ttl": -1}, ["cloudfront_hls_segment_max_ttl", "-1 is negative"],
                  id="negative-segment-max-ttl"),
     # ARNs (ACM in us-east-1 for CloudFront, complete secret ARN, IAM role ARN, KMS key).
+    pytest.param({"cloudfront_hls_acm_certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/x-1"},
+                 ["cloudfront_hls_acm_certificate_arn", '"arn:aws:acm:us-east-1:123456789012:certificate/x-1"',
+                  "ACM certificate ARN in us-east-1", "certificate/<UUID>"], id="certificate-id-not-a-uuid"),
     pytest.param({"cloudfront_hls_acm_certificate_arn": "arn:aws:acm:eu-west-1:123456789012:certificate/"
                   "12345678-1234-1234-1234-123456789012"}, ["cloudfront_hls_acm_certificate_arn",
-                 "arn:aws:acm:eu-west-1", "ACM certificate ARN in us-east-1"], id="certificate-outside-us-east-1"),
+                 "arn:aws:acm:eu-west-1", "must be an ACM certificate in us-east-1"],
+                 id="certificate-outside-us-east-1"),
     pytest.param({"iam_roles_secret_arn": SECRET_ARN_WITHOUT_SUFFIX},
                  ["iam_roles_secret_arn", f'"{SECRET_ARN_WITHOUT_SUFFIX}"', "complete Secrets Manager secret ARN",
                   "<name>-<6 characters>"], id="secret-arn-without-suffix"),
