@@ -16,6 +16,7 @@ TAGS = {"Project": "storytime", "Environment": "local", "ManagedBy": "ansible"}
 LONG_PROJECT = "storytime-" + "p" * 45  # 55 characters: "<project>-local-hls" is 65, over CloudFront's 64
 SHORT_BUCKETS = {"storage_master_uploads_bucket_name": "st-master", "storage_hls_outputs_bucket_name": "st-hls"}
 RENDITION = {"name": "_720p", "width": 1280, "height": 720, "max_bitrate": 3000000, "qvbr_quality": 7}
+LONG_SECRET = "storytime/local/" + "k" * 90  # a valid secret name; the generated key's comment would be 147 long
 SECRET_ARN_WITHOUT_SUFFIX = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:storytime"
 PEM_AS_STRING = "-----BEGIN PUBLIC KEY-----\n" + "A" * 392 + "\n-----END PUBLIC KEY-----\n"
 
@@ -59,6 +60,9 @@ BAD_INPUTS = [
     pytest.param({"secrets_cloudfront_private_key_secret_name": "storytime/local/key-abcdef"},
                  ["secrets_cloudfront_private_key_secret_name", '"storytime/local/key-abcdef"', "random suffix"],
                  id="secret-name-ending-like-an-arn-suffix"),
+    pytest.param({"secrets_cloudfront_private_key_secret_name": LONG_SECRET}, ["cloudfront_hls_signing_key_secret",
+                 LONG_SECRET, "CloudFront comment", "0 to 128 characters", "(it has 147)"],
+                 id="secret-name-too-long-for-the-public-key-comment"),
     pytest.param({"mediaconvert_queue_name": "storytime local"}, ["mediaconvert_queue_name", '"storytime local"',
                  "MediaConvert queue name", "letters, digits, - and _"], id="mediaconvert-queue-name-with-space"),
     pytest.param({"mediaconvert_notifications_name": "n" * 65}, ["mediaconvert_notifications_name", "n" * 65,
