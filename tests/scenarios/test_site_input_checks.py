@@ -120,6 +120,10 @@ BAD_INPUTS = [
     pytest.param({"storytime_admin_origins": "http://localhost:3000"}, ["storytime_admin_origins",
                  "expected a list of origins", "got a string", '"http://localhost:3000"'],
                  id="admin-origins-string-instead-of-list"),
+    pytest.param({"storytime_tags": "Project=storytime"}, ["storytime_tags", "expected a mapping", "got a string",
+                 '"Project=storytime"'], id="tags-string-instead-of-mapping"),
+    pytest.param({"cloudfront_hls_segment_max_ttl": "a year"}, ["cloudfront_hls_segment_max_ttl", "str", "int"],
+                 id="ttl-string-instead-of-integer"),
     pytest.param({"mediaconvert_renditions": "_720p"}, ["mediaconvert_renditions", "str", "dict"],
                  id="renditions-string-instead-of-list"),
 ]  # fmt: skip
