@@ -179,7 +179,7 @@ BAD_INPUTS = [
     pytest.param({"cloudfront_hls_public_keys": ["EC"]}, "CloudFront needs RSA", id="ec-key"),
     pytest.param(
         {"cloudfront_hls_manifest_default_ttl": 600, "cloudfront_hls_manifest_max_ttl": 60},
-        "cloudfront_hls_manifest_default_ttl (600) must be between 0 and cloudfront_hls_manifest_max_ttl (60)",
+        "cloudfront_hls_manifest_default_ttl: 600 is above cloudfront_hls_manifest_max_ttl (60)",
         id="default-ttl-above-max",
     ),
     pytest.param(

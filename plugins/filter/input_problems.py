@@ -1,0 +1,75 @@
+# Copyright: Contributors to the storytime.video_infra collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Filters that list what AWS would refuse in an input, as messages naming the variable, its value and the rule.
+
+The rules and their sources are in ``module_utils/naming_rules.py`` (tags, names, ARNs, cache TTLs, types) and
+``module_utils/ladder_rules.py`` (the MediaConvert HLS ladder); documentation in the per-filter YAML files.
+"""
+
+import re
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.storytime.video_infra.plugins.module_utils import ladder_rules
+from ansible_collections.storytime.video_infra.plugins.module_utils import naming_rules
+
+
+def _plain(value):
+    """Ansible's lazy containers and unsafe text as plain Python values (dict, list, str)."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _guarded(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except ValueError as e:
+        raise AnsibleFilterError(str(e)) from e
+
+
+def aws_tag_problems(tags, variable="storytime_tags"):
+    return _guarded(naming_rules.tag_problems, _plain(tags), variable)
+
+
+def aws_name_problems(name, kind, variable, derived_from=None):
+    return _guarded(naming_rules.name_problems, _plain(name), kind, variable, _plain(derived_from))
+
+
+def aws_arn_problems(arn, kind, variable, optional=True):
+    return _guarded(naming_rules.arn_problems, _plain(arn), kind, variable, optional)
+
+
+def cache_ttl_problems(ttls):
+    return _guarded(naming_rules.cache_ttl_problems, _plain(ttls))
+
+
+def input_type_problems(value, expected, variable, what=""):
+    return _guarded(naming_rules.type_problems, _plain(value), expected, variable, what)
+
+
+def _number(value):
+    """An integer given as a string (``-e name=6`` on the command line) as the integer; anything else unchanged."""
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        return int(value)
+    return _plain(value)
+
+
+def hls_ladder_problems(renditions, segment_length=6, audio_bitrate=96000):
+    return ladder_rules.ladder_problems(_plain(renditions), _number(segment_length), _number(audio_bitrate))
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "aws_tag_problems": aws_tag_problems,
+            "aws_name_problems": aws_name_problems,
+            "aws_arn_problems": aws_arn_problems,
+            "cache_ttl_problems": cache_ttl_problems,
+            "input_type_problems": input_type_problems,
+            "hls_ladder_problems": hls_ladder_problems,
+        }
