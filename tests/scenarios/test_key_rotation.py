@@ -8,6 +8,8 @@ switch, old-key cookies get 403 after retirement; both phases are idempotent and
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from local_aws.viewer import current_key_pair
 from local_aws.viewer import distribution_domain
@@ -128,9 +130,6 @@ def test_bad_rotation_input_fails_before_any_aws_call(playbook, aws, extra_vars,
 
 def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws, tmp_path):
     """site, inject (an inventory key), rotate stage/retire, site: every step composes (issue 12)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     inventory = playbook.inventory("local", {"cloudfront_hls_public_keys": [pem.decode()]})

@@ -163,7 +163,8 @@ def changed_tasks(run) -> list[str]:
 
 def key_group_items(aws, env="local") -> list[str]:
     groups = aws.client("cloudfront").list_key_groups()["KeyGroupList"]["Items"]
-    (group,) = [g["KeyGroup"] for g in groups if g["KeyGroup"]["KeyGroupConfig"]["Name"] == f"storytime-{env}-hls-signers"]
+    name = f"storytime-{env}-hls-signers"
+    (group,) = [g["KeyGroup"] for g in groups if g["KeyGroup"]["KeyGroupConfig"]["Name"] == name]
     return sorted(group["KeyGroupConfig"]["Items"])
 
 
@@ -180,9 +181,12 @@ def test_site_after_injecting_an_inventory_key_on_a_generated_environment(playbo
 
     injected = inject(playbook, inventory, private_pem(key), tmp_path)
     assert injected.rc == 0, injected.stdout[-3000:]
-    assert json.loads(
-        aws.client("secretsmanager").get_secret_value(SecretId=SECRET.format(env="local"))["SecretString"]
-    )["key_pair_id"] == inventory_id
+    assert (
+        json.loads(aws.client("secretsmanager").get_secret_value(SecretId=SECRET.format(env="local"))["SecretString"])[
+            "key_pair_id"
+        ]
+        == inventory_id
+    )
 
     # The secret's key and the inventory's key are the same key: one entry in the key group, not two.
     preview = playbook.run(inventory=inventory, check=True)
@@ -198,5 +202,5 @@ def test_site_after_injecting_an_inventory_key_on_a_generated_environment(playbo
     ]
     outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
     assert outputs["cloudfront_public_key_id"] == inventory_id
-    # The generated key stays trusted, as after a rotation's stage, until playbooks/rotate_cloudfront_key.yml retires it.
+    # The generated key stays trusted, as after a rotation's stage, until rotate_cloudfront_key.yml retires it.
     assert key_group_items(aws) == sorted([generated_id, inventory_id])
