@@ -302,7 +302,7 @@ BAD_INPUTS = [
         "local",
         {"storage_master_uploads_extra_policy_statements": [{"Sid": "DenyInsecureTransport", "Effect": "Deny"}]},
         (),
-        "AllowCloudFrontServicePrincipalReadOnly); got the Sids [\"DenyInsecureTransport\"]",
+        'AllowCloudFrontServicePrincipalReadOnly); got the Sids ["DenyInsecureTransport"]',
         id="extra-statement-with-a-collection-sid",
     ),
     pytest.param(
