@@ -59,9 +59,9 @@ options:
         its name is C(<own_public_key_name_prefix>-<first 16 hex digits of the SHA-256 fingerprint of its own
         encoded key>), the name the collection gives every public key it creates (inventory keys, the generated
         key, keys a rotation staged). Any other key is removed from the group (the public key itself is not
-        deleted: it is not the collection's).
+        deleted, since it is not the collection's).
       - Each unlisted key costs one C(GetPublicKey) call; a group holding only listed keys costs none.
-      - A key created out of band under such a name for its own key material passes as the collection's: this
+      - A key created out of band under such a name for its own key material passes as the collection's; this
         catches keys added by hand or by other tools, not someone who imitates the collection on purpose (that
         principal could as well write the key group's keys itself).
     type: str
