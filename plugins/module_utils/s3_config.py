@@ -266,13 +266,14 @@ def policy_from_api(policy):
     return policy
 
 
-def merge_policy(current, managed, absent_sids=(), purge=False):
+def merge_policy(current, managed, absent_sids=(), purge=False, keep_sids=()):
     """Return the bucket policy that keeps ``current`` but sets the ``managed`` statements.
 
     Statements are matched by ``Sid``: a managed statement replaces the current statement with the same
     Sid (keeping its position), or is appended. Statements whose Sid is in ``absent_sids`` are removed.
-    With ``purge``, statements that are not managed are removed too. Returns ``None`` when no statement
-    is left (the bucket should then have no policy).
+    With ``purge``, statements that are not managed are removed too, except those whose Sid is in
+    ``keep_sids`` (statements another task owns). Returns ``None`` when no statement is left (the bucket
+    should then have no policy).
     """
     current = copy.deepcopy(current) if current else {}
     statements = list(current.get("Statement") or [])
@@ -284,7 +285,7 @@ def merge_policy(current, managed, absent_sids=(), purge=False):
         sid = statement.get("Sid")
         if sid in managed_by_sid:
             result.append(managed_by_sid.pop(sid))
-        elif sid in absent_sids or purge:
+        elif sid in absent_sids or (purge and sid not in keep_sids):
             continue
         else:
             result.append(statement)

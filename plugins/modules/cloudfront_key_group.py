@@ -46,13 +46,26 @@ options:
   purge_public_keys:
     description:
       - Whether keys in the group that O(public_key_ids) does not list are removed.
-      - V(false) only adds the listed keys and keeps the others; the group must still fit 5 keys. The
-        C(cloudfront_hls) role uses V(false) so that C(site.yml) never drops a key that
-        C(playbooks/rotate_cloudfront_key.yml) keeps for its grace period; keys leave the group only when that
-        playbook retires them.
+      - V(false) only adds the listed keys and keeps the others; the group must still fit 5 keys.
+      - With V(true), keys the collection created itself are kept too when O(own_public_key_name_prefix) is
+        set (see there). The C(cloudfront_hls) role uses this, so that C(site.yml) removes a key added out of
+        band but never a key that C(playbooks/rotate_cloudfront_key.yml) keeps for its grace period.
     type: bool
     default: true
     version_added: 0.1.0
+  own_public_key_name_prefix:
+    description:
+      - With O(purge_public_keys=true), a key of the group that O(public_key_ids) does not list is kept when
+        its name is C(<own_public_key_name_prefix>-<first 16 hex digits of the SHA-256 fingerprint of its own
+        encoded key>), the name the collection gives every public key it creates (inventory keys, the generated
+        key, keys a rotation staged). Any other key is removed from the group (the public key itself is not
+        deleted, since it is not the collection's).
+      - Each unlisted key costs one C(GetPublicKey) call; a group holding only listed keys costs none.
+      - A key created out of band under such a name for its own key material passes as the collection's; this
+        catches keys added by hand or by other tools, not someone who imitates the collection on purpose (that
+        principal could as well write the key group's keys itself).
+    type: str
+    version_added: 0.2.0
   comment:
     description:
       - Comment (at most 128 characters). When not set, an existing comment is left as it is (and a new key
@@ -89,6 +102,13 @@ EXAMPLES = r"""
     public_key_ids:
       - "{{ old_public_key.public_key.id }}"
       - "{{ new_public_key.public_key.id }}"
+
+- name: Exactly these keys, and the keys the collection created for the group (a rotation's previous key)
+  storytime.video_infra.cloudfront_key_group:
+    name: storytime-hls-prod
+    public_key_ids:
+      - "{{ current_public_key.public_key.id }}"
+    own_public_key_name_prefix: storytime-prod
 
 - name: Make sure the current key is trusted, keeping any key a rotation still needs
   storytime.video_infra.cloudfront_key_group:
@@ -148,6 +168,7 @@ key_group:
 """
 
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
+from ansible_collections.storytime.video_infra.plugins.module_utils import public_keys
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 
@@ -174,11 +195,32 @@ def config_of(state):
     return config
 
 
-def desired_from(params, current):
+def own_key_checker(client, prefix):
+    """``is_own(key_id)``: whether the public key carries the name the collection gives its keys (cached)."""
+    seen = {}
+
+    def is_own(key_id):
+        if key_id not in seen:
+            response = cf.call_or_none(f"get public key {key_id}", client.get_public_key, Id=key_id)
+            config = response["PublicKey"]["PublicKeyConfig"] if response else None
+            seen[key_id] = bool(
+                config and config.get("Name") == f"{prefix}-{public_keys.fingerprint(config['EncodedKey'])[:16]}"
+            )
+        return seen[key_id]
+
+    return is_own
+
+
+def desired_from(params, current, is_own=None):
     desired = dict(current)
     wanted = list(params["public_key_ids"])
     if not params["purge_public_keys"]:
         wanted = list(current["Items"]) + [key_id for key_id in wanted if key_id not in current["Items"]]
+    elif is_own is not None:
+        # Keys of the collection that the caller does not list (a rotation's previous key) stay, in place.
+        wanted = [key_id for key_id in current["Items"] if key_id in wanted or is_own(key_id)] + [
+            key_id for key_id in wanted if key_id not in current["Items"]
+        ]
     if len(wanted) > MAX_KEYS:
         added = [key_id for key_id in wanted if key_id not in current["Items"]]
         raise cf.CloudFrontError(
@@ -242,9 +284,12 @@ def ensure_present(module, client):
         )
         return state_of(response["KeyGroup"])
 
-    # The list holds the whole KeyGroupConfig: nothing but the list call when nothing changes.
+    prefix = params["own_public_key_name_prefix"]
+    is_own = own_key_checker(client, prefix) if prefix else None
+    # The list holds the whole KeyGroupConfig: nothing but the list call when nothing changes (and one
+    # GetPublicKey per key the caller does not list, to tell the collection's keys from foreign ones).
     changed, before, after = cf.update_existing(
-        module, state_of(found), lambda cur: desired_from(params, cur), differs, read=read, write=write
+        module, state_of(found), lambda cur: desired_from(params, cur, is_own), differs, read=read, write=write
     )
     return present_result("key_group", changed, to_result(before), to_result(after))
 
@@ -282,6 +327,8 @@ def validate(module):
     params = module.params
     if not params["name"]:
         module.fail_json(msg="name must not be empty")
+    if params["own_public_key_name_prefix"] is not None and not params["purge_public_keys"]:
+        module.fail_json(msg="own_public_key_name_prefix is only meaningful with purge_public_keys=true")
     if params["comment"] is not None and len(params["comment"]) > MAX_COMMENT:
         module.fail_json(msg=f"comment must be at most {MAX_COMMENT} characters long")
     if params["state"] != "present":
@@ -301,6 +348,7 @@ def main():
         name=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         purge_public_keys=dict(type="bool", default=True),
+        own_public_key_name_prefix=dict(type="str"),
         delete_public_keys=dict(type="bool", default=False),
         public_key_ids=dict(type="list", elements="str", no_log=False),
         comment=dict(type="str"),

@@ -90,9 +90,20 @@ options:
   purge_policy_statements:
     description:
       - Remove every policy statement that is not in O(policy_statements) (or is not the TLS statement
-        when O(deny_insecure_transport=true)).
+        when O(deny_insecure_transport=true)), except those named in O(keep_policy_statement_sids). The
+        bucket policy then holds exactly the statements this task (and the tasks named by
+        O(keep_policy_statement_sids)) declare; a statement added out of band is reported and removed.
     type: bool
     default: false
+  keep_policy_statement_sids:
+    description:
+      - With O(purge_policy_statements=true), Sids of statements that another task owns (for example the
+        CloudFront role's read statement on the HLS bucket); they are kept as they are, neither read nor
+        checked by this task.
+      - A Sid may not be both here and in O(policy_statements) or O(absent_policy_statement_sids).
+    type: list
+    elements: str
+    version_added: 0.2.0
   cors_rules:
     description:
       - CORS rules, in the order S3 evaluates them. V([]) removes the CORS configuration.
@@ -486,6 +497,15 @@ def validate_params(params):
     duplicates = sorted({sid for sid in sids if sid and sids.count(sid) > 1})
     if duplicates:
         problems.append(f"policy_statements has duplicate Sids: {', '.join(duplicates)}")
+    keep = params["keep_policy_statement_sids"] or []
+    if keep and not params["purge_policy_statements"]:
+        problems.append("keep_policy_statement_sids is only meaningful with purge_policy_statements=true")
+    declared = set(sids) | set(params["absent_policy_statement_sids"] or [])
+    if params["deny_insecure_transport"] is not None:
+        declared.add(cfg.TLS_STATEMENT_SID)
+    both = sorted(declared.intersection(keep))
+    if both:
+        problems.append(f"keep_policy_statement_sids names Sids this task manages itself: {', '.join(both)}")
     ids = [rule["id"] for rule in params["lifecycle_rules"] or []]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -528,7 +548,11 @@ def desired_settings(params, current, region):
         elif params["deny_insecure_transport"] is False:
             absent.append(cfg.TLS_STATEMENT_SID)
         desired["policy"] = cfg.merge_policy(
-            current.get("policy"), managed, absent_sids=absent, purge=params["purge_policy_statements"]
+            current.get("policy"),
+            managed,
+            absent_sids=absent,
+            purge=params["purge_policy_statements"],
+            keep_sids=params["keep_policy_statement_sids"] or (),
         )
     if params["cors_rules"] is not None:
         desired["cors_rules"] = cfg.cors_rules_to_api(params["cors_rules"])
@@ -766,6 +790,7 @@ def main():
         policy_statements=dict(type="list", elements="dict"),
         absent_policy_statement_sids=dict(type="list", elements="str"),
         purge_policy_statements=dict(type="bool", default=False),
+        keep_policy_statement_sids=dict(type="list", elements="str"),
         cors_rules=dict(
             type="list",
             elements="dict",

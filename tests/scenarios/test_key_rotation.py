@@ -8,6 +8,8 @@ switch, old-key cookies get 403 after retirement; both phases are idempotent and
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from local_aws.viewer import current_key_pair
 from local_aws.viewer import distribution_domain
@@ -124,3 +126,62 @@ def test_bad_rotation_input_fails_before_any_aws_call(playbook, aws, extra_vars,
     assert run.rc != 0
     assert any(message in failure for failure in run.failure_messages())
     assert run.calls == []
+
+
+def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws, tmp_path):
+    """site, inject (an inventory key), rotate stage/retire, site: every step composes (issue 12)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    inventory = playbook.inventory("local", {"cloudfront_hls_public_keys": [pem.decode()]})
+    site = playbook.run(inventory=inventory)
+    assert site.rc == 0, site.failure_messages()
+    generated_id, _ = current_key_pair(aws, SECRET)
+    (injected_id,) = [key_id for key_id in key_group_items(aws) if key_id != generated_id]
+
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    inject = playbook.run(
+        playbook="playbooks/inject_private_key.yml",
+        inventory=inventory,
+        extra_vars={"inject_private_key_file": str(key_file)},
+    )
+    assert inject.rc == 0, inject.failure_messages()
+    assert current_key_pair(aws, SECRET)[0] == injected_id
+
+    # The generated key is now the previous key, as after a stage: stage waits for it to be retired.
+    stage = playbook.run(playbook=ROTATE, inventory=inventory)
+    assert stage.rc == 0, stage.failure_messages()
+    assert stage.stats()["changed"] == 0
+    assert stage.writes == []
+    retire_vars = {"rotate_phase": "retire", "rotate_grace_seconds": 0}
+    retire = playbook.run(playbook=ROTATE, inventory=inventory, extra_vars=retire_vars)
+    assert retire.rc == 0, retire.failure_messages()
+    assert key_group_items(aws) == [injected_id]
+    assert generated_id not in public_key_ids(aws)
+
+    # Stage a new key beside the injected one; site.yml keeps both and writes nothing.
+    stage = playbook.run(playbook=ROTATE, inventory=inventory)
+    assert stage.rc == 0, stage.failure_messages()
+    new_id, _ = current_key_pair(aws, SECRET)
+    assert key_group_items(aws) == sorted([injected_id, new_id])
+    resite = playbook.run(inventory=inventory)
+    assert resite.rc == 0, resite.failure_messages()
+    assert resite.writes == []
+    assert key_group_items(aws) == sorted([injected_id, new_id])
+
+    # The injected key is still in the inventory: retire refuses; once it is gone from the inventory, retire works
+    # and site.yml stays quiet.
+    refused = playbook.run(playbook=ROTATE, inventory=inventory, extra_vars=retire_vars)
+    assert refused.rc != 0
+    assert any("is still listed in cloudfront_hls_public_keys" in m for m in refused.failure_messages())
+    assert refused.writes == []
+    inventory = playbook.inventory("local", {"cloudfront_hls_public_keys": []})
+    retire = playbook.run(playbook=ROTATE, inventory=inventory, extra_vars=retire_vars)
+    assert retire.rc == 0, retire.failure_messages()
+    assert key_group_items(aws) == [new_id]
+    last = playbook.run(inventory=inventory)
+    assert last.rc == 0, last.failure_messages()
+    assert last.writes == []
+    assert key_group_items(aws) == [new_id]

@@ -159,6 +159,64 @@ def test_a_second_key_joins_the_key_group(playbook, aws):
     assert len(key_group["KeyGroup"]["KeyGroupConfig"]["Items"]) == 2
 
 
+def signers(cloudfront) -> dict:
+    (item,) = cloudfront.list_key_groups()["KeyGroupList"]["Items"]
+    return item["KeyGroup"]
+
+
+def test_key_group_holds_exactly_the_collections_keys(playbook, aws):
+    """Issue 12: a public key added to the key group out of band is reported by --check --diff and removed."""
+    assert playbook.run().rc == 0
+    cloudfront = aws.client("cloudfront")
+    group = signers(cloudfront)
+    (generated,) = group["KeyGroupConfig"]["Items"]
+
+    # Out of band: someone registers a key of their own and adds it to the signers.
+    intruder = cloudfront.create_public_key(
+        PublicKeyConfig={"CallerReference": "by-hand", "Name": "added-by-hand", "EncodedKey": public_pem()}
+    )["PublicKey"]["Id"]
+    current = cloudfront.get_key_group(Id=group["Id"])
+    cloudfront.update_key_group(
+        Id=group["Id"],
+        IfMatch=current["ETag"],
+        KeyGroupConfig={**current["KeyGroup"]["KeyGroupConfig"], "Items": [generated, intruder]},
+    )
+
+    preview = playbook.run(check=True, diff=True)
+    assert preview.rc == 0, preview.failure_messages()
+    assert preview.writes == []
+    (task,) = preview.task_results("Key group of the signing keys")
+    assert task["changed"] is True
+    assert task["diff"]["before"]["public_key_ids"] == sorted([generated, intruder])
+    assert task["diff"]["after"]["public_key_ids"] == [generated]
+    assert preview.stats()["changed"] >= 1
+
+    repair = playbook.run()
+    assert repair.rc == 0, repair.failure_messages()
+    assert repair.writes == ["UpdateKeyGroup"]
+    assert signers(cloudfront)["KeyGroupConfig"]["Items"] == [generated]
+    # Not the collection's key: it leaves the group but is not deleted.
+    assert cloudfront.get_public_key(Id=intruder)["PublicKey"]["PublicKeyConfig"]["Name"] == "added-by-hand"
+
+    again = playbook.run()
+    assert again.rc == 0
+    assert again.stats()["changed"] == 0
+    assert again.writes == []
+
+    # A key the inventory names is kept, beside the collection's.
+    inventory = playbook.inventory(
+        "local", {"cloudfront_hls_key_group_extra_public_keys": [{"name": "partner player", "id": intruder}]}
+    )
+    kept = playbook.run(inventory=inventory)
+    assert kept.rc == 0, kept.failure_messages()
+    assert kept.writes == ["UpdateKeyGroup"]
+    assert sorted(signers(cloudfront)["KeyGroupConfig"]["Items"]) == sorted([generated, intruder])
+    quiet = playbook.run(inventory=inventory)
+    assert quiet.rc == 0
+    assert quiet.stats()["changed"] == 0
+    assert quiet.writes == []
+
+
 BAD_INPUTS = [
     pytest.param(
         {"cloudfront_hls_public_keys": ["not a pem"]}, "cloudfront_hls_public_keys[0] is not a PEM", id="invalid-pem"
@@ -184,6 +242,16 @@ BAD_INPUTS = [
     ),
     pytest.param(
         {"cloudfront_hls_price_class": "PriceClass_Cheap"}, "cloudfront_hls_price_class", id="unknown-price-class"
+    ),
+    pytest.param(
+        {"cloudfront_hls_key_group_extra_public_keys": [{"name": "partner", "id": "k-lowercase"}]},
+        'cloudfront_hls_key_group_extra_public_keys: ["k-lowercase"] are not CloudFront public key IDs',
+        id="extra-key-id-malformed",
+    ),
+    pytest.param(
+        {"cloudfront_hls_key_group_extra_public_keys": [{"id": "K2JCJMDEHXQW5F"}]},
+        "name",
+        id="extra-key-without-name",
     ),
     pytest.param(
         {"cloudfront_hls_aliases": ["cdn.storytime.example"]},

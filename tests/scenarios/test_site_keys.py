@@ -150,3 +150,57 @@ def test_generating_a_key_in_prod_is_refused(playbook, aws):
     assert run.rc != 0
     assert run.calls == []
     assert "cloudfront_hls_generate_signing_key must be false in prod" in " ".join(run.failure_messages())
+
+
+def changed_tasks(run) -> list[str]:
+    return [
+        task["task"]["name"]
+        for play in run.result["plays"]
+        for task in play["tasks"]
+        if any(host.get("changed") for host in task["hosts"].values())
+    ]
+
+
+def key_group_items(aws, env="local") -> list[str]:
+    groups = aws.client("cloudfront").list_key_groups()["KeyGroupList"]["Items"]
+    name = f"storytime-{env}-hls-signers"
+    (group,) = [g["KeyGroup"] for g in groups if g["KeyGroup"]["KeyGroupConfig"]["Name"] == name]
+    return sorted(group["KeyGroupConfig"]["Items"])
+
+
+def test_site_after_injecting_an_inventory_key_on_a_generated_environment(playbook, aws, tmp_path):
+    """Issue 12: inject on local/dev (the secret then names an inventory key) used to break every later site.yml."""
+    key = new_key()
+    inventory = playbook.inventory("local", {"cloudfront_hls_public_keys": [public_pem(key)]})
+    first = playbook.run(inventory=inventory)
+    assert first.rc == 0, first.failure_messages()
+    generated_id = json.loads(
+        aws.client("secretsmanager").get_secret_value(SecretId=SECRET.format(env="local"))["SecretString"]
+    )["key_pair_id"]
+    (inventory_id,) = [key_id for key_id in key_group_items(aws) if key_id != generated_id]
+
+    injected = inject(playbook, inventory, private_pem(key), tmp_path)
+    assert injected.rc == 0, injected.stdout[-3000:]
+    assert (
+        json.loads(aws.client("secretsmanager").get_secret_value(SecretId=SECRET.format(env="local"))["SecretString"])[
+            "key_pair_id"
+        ]
+        == inventory_id
+    )
+
+    # The secret's key and the inventory's key are the same key: one entry in the key group, not two.
+    preview = playbook.run(inventory=inventory, check=True)
+    assert preview.rc == 0, preview.failure_messages()
+    assert preview.writes == []
+    again = playbook.run(inventory=inventory)
+    assert again.rc == 0, again.failure_messages()
+    assert again.writes == []
+    # Only the outputs change: Rails' key pair ID is now the injected key's.
+    assert changed_tasks(again) == [
+        "storytime.video_infra.outputs : Write the outputs as JSON",
+        "storytime.video_infra.outputs : Write the outputs as a dotenv file for Rails",
+    ]
+    outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
+    assert outputs["cloudfront_public_key_id"] == inventory_id
+    # The generated key stays trusted, as after a rotation's stage, until rotate_cloudfront_key.yml retires it.
+    assert key_group_items(aws) == sorted([generated_id, inventory_id])

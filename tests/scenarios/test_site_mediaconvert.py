@@ -177,3 +177,21 @@ def test_a_job_with_a_missing_input_ends_in_error_and_notifies(playbook, aws, tm
 
     queue_url = sqs.get_queue_url(QueueName=NOTIFICATIONS)["QueueUrl"]
     assert "ERROR" in received_statuses(sqs, queue_url, ["ERROR"])
+
+
+def test_sns_subscriptions_of_the_consumers_survive_a_run(playbook, aws):
+    """The notification topic's subscriptions are the consumers' (Rails subscribes): site.yml leaves them alone."""
+    inventory = playbook.inventory("local", {"mediaconvert_notifications": "sns"})
+    assert playbook.run(inventory=inventory).rc == 0
+    sns, sqs = aws.client("sns"), aws.client("sqs")
+    (topic,) = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(f":{NOTIFICATIONS}")]
+    queue_url = sqs.create_queue(QueueName="rails-consumer")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+
+    again = playbook.run(inventory=inventory)
+    assert again.rc == 0, again.failure_messages()
+    assert "Unsubscribe" not in again.writes
+    assert again.stats()["changed"] == 0
+    endpoints = [s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
+    assert endpoints == [queue_arn]

@@ -137,25 +137,100 @@ def test_drift_is_reported_by_check_mode_and_repaired(playbook, s3):
     assert again.stats()["changed"] == 0
 
 
-def test_foreign_policy_statement_survives_a_run(playbook, s3):
-    """Statements are owned by Sid: one added by someone else stays next to the TLS and CloudFront ones."""
-    assert playbook.run().rc == 0
-    policy = json.loads(s3.get_bucket_policy(Bucket=HLS)["Policy"])
-    foreign = {
+def policy_sids(s3, bucket) -> list[str]:
+    return [s["Sid"] for s in json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]]
+
+
+def test_bucket_policies_hold_exactly_the_declared_statements(playbook, aws, s3):
+    """Issue 12: a statement added out of band is reported by --check --diff and removed; named extras stay."""
+    account = aws.client("sts").get_caller_identity()["Account"]
+    auditor = f"arn:aws:iam::{account}:user/storytime-local-rails"
+    auditors = {
         "Sid": "AuditorsMayList",
         "Effect": "Allow",
-        "Principal": {"AWS": "arn:aws:iam::123456789012:role/auditor"},
+        "Principal": {"AWS": auditor},
         "Action": "s3:ListBucket",
         "Resource": f"arn:aws:s3:::{HLS}",
     }
-    policy["Statement"].append(foreign)
-    s3.put_bucket_policy(Bucket=HLS, Policy=json.dumps(policy))
+    inventory = playbook.inventory("local", {"storage_hls_outputs_extra_policy_statements": [auditors]})
+    assert playbook.run(inventory=inventory).rc == 0
+    assert policy_sids(s3, HLS) == [
+        "DenyInsecureTransport",
+        "AuditorsMayList",
+        "AllowCloudFrontServicePrincipalReadOnly",
+    ]
 
-    run = playbook.run()
-    assert run.rc == 0
-    assert run.stats()["changed"] == 0
-    sids = [s["Sid"] for s in json.loads(s3.get_bucket_policy(Bucket=HLS)["Policy"])["Statement"]]
-    assert sids == ["DenyInsecureTransport", "AllowCloudFrontServicePrincipalReadOnly", "AuditorsMayList"]
+    # Out of band: public access block lifted, an allow-all read and a grant to another principal on the HLS
+    # bucket; a grant to another principal on the master bucket.
+    s3.put_public_access_block(
+        Bucket=HLS,
+        PublicAccessBlockConfiguration={**PAB_ALL, "BlockPublicPolicy": False, "RestrictPublicBuckets": False},
+    )
+    hls_policy = json.loads(s3.get_bucket_policy(Bucket=HLS)["Policy"])
+    hls_policy["Statement"] += [
+        {
+            "Sid": "ReadForEveryone",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{HLS}/*",
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": auditor},
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{HLS}/*",
+        },
+    ]
+    s3.put_bucket_policy(Bucket=HLS, Policy=json.dumps(hls_policy))
+    master_policy = json.loads(s3.get_bucket_policy(Bucket=MASTER)["Policy"])
+    master_policy["Statement"].append(
+        {
+            "Sid": "RailsMayDelete",
+            "Effect": "Allow",
+            "Principal": {"AWS": auditor},
+            "Action": "s3:DeleteObject",
+            "Resource": f"arn:aws:s3:::{MASTER}/*",
+        }
+    )
+    s3.put_bucket_policy(Bucket=MASTER, Policy=json.dumps(master_policy))
+
+    preview = playbook.run(inventory=inventory, check=True, diff=True)
+    assert preview.rc == 0, preview.failure_messages()
+    assert preview.writes == []
+    (hls,) = preview.task_results("HLS outputs bucket")
+    assert hls["changed"] is True
+    assert hls["changed_settings"] == ["public_access_block", "policy"]
+    before = [s.get("Sid") for s in hls["diff"]["before"]["policy"]["Statement"]]
+    after = [s.get("Sid") for s in hls["diff"]["after"]["policy"]["Statement"]]
+    assert before == [
+        "DenyInsecureTransport",
+        "AuditorsMayList",
+        "AllowCloudFrontServicePrincipalReadOnly",
+        "ReadForEveryone",
+        None,
+    ]
+    assert after == ["DenyInsecureTransport", "AuditorsMayList", "AllowCloudFrontServicePrincipalReadOnly"]
+    (master,) = preview.task_results("Master uploads bucket")
+    assert master["changed_settings"] == ["policy"]
+    assert "RailsMayDelete" in [s.get("Sid") for s in master["diff"]["before"]["policy"]["Statement"]]
+    assert [s.get("Sid") for s in master["diff"]["after"]["policy"]["Statement"]] == ["DenyInsecureTransport"]
+
+    repair = playbook.run(inventory=inventory)
+    assert repair.rc == 0, repair.failure_messages()
+    assert sorted(repair.writes) == ["PutBucketPolicy", "PutBucketPolicy", "PutPublicAccessBlock"]
+    assert policy_sids(s3, HLS) == [
+        "DenyInsecureTransport",
+        "AuditorsMayList",
+        "AllowCloudFrontServicePrincipalReadOnly",
+    ]
+    assert policy_sids(s3, MASTER) == ["DenyInsecureTransport"]
+    assert_private_bucket(s3, HLS)
+
+    again = playbook.run(inventory=inventory)
+    assert again.rc == 0
+    assert again.stats()["changed"] == 0
+    assert again.writes == []
 
 
 BAD_INPUTS = [
@@ -215,6 +290,20 @@ BAD_INPUTS = [
         (),
         "prod origins must use https",
         id="plain-http-origin-in-prod",
+    ),
+    pytest.param(
+        "local",
+        {"storage_hls_outputs_extra_policy_statements": [{"Effect": "Allow", "Action": "s3:GetObject"}]},
+        (),
+        "storage_hls_outputs_extra_policy_statements: each item must be a policy statement (a mapping) named by",
+        id="extra-statement-without-sid",
+    ),
+    pytest.param(
+        "local",
+        {"storage_master_uploads_extra_policy_statements": [{"Sid": "DenyInsecureTransport", "Effect": "Deny"}]},
+        (),
+        'AllowCloudFrontServicePrincipalReadOnly); got the Sids ["DenyInsecureTransport"]',
+        id="extra-statement-with-a-collection-sid",
     ),
     pytest.param(
         "local",

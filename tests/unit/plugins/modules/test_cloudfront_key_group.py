@@ -3,7 +3,10 @@
 import datetime
 
 import pytest
+from ansible_collections.storytime.video_infra.plugins.module_utils.public_keys import fingerprint
 from ansible_collections.storytime.video_infra.plugins.modules import cloudfront_key_group as mod
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 NAME = "storytime-hls-unit"
 GROUP_ID = "2b8e0f1a-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -442,3 +445,122 @@ def test_delete_with_public_keys_in_check_mode_names_them_and_writes_nothing(run
 
     assert not result.failed, result.result
     assert result.result["deleted_public_key_ids"] == [OLD, NEW]
+
+
+# ---------------------------------------------------------------------------------------------
+# own_public_key_name_prefix: the group holds the listed keys and the collection's own keys, nothing else
+
+
+def _pem():
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+OWN_PEM, FOREIGN_PEM = _pem(), _pem()
+PREFIX = "storytime-unit"
+FOREIGN = "KFOREIGNKEY001"
+
+
+def own_name(pem):
+    return f"{PREFIX}-{fingerprint(pem)[:16]}"
+
+
+def get_public_key(stub, key_id, name, pem):
+    stub.add_response(
+        "get_public_key",
+        {
+            "PublicKey": {
+                "Id": key_id,
+                "CreatedTime": MODIFIED,
+                "PublicKeyConfig": {"CallerReference": "r", "Name": name, "EncodedKey": pem},
+            },
+            "ETag": "EPK",
+        },
+        {"Id": key_id},
+    )
+
+
+def test_exclusive_group_keeps_the_collections_key_and_removes_a_foreign_one(runner):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([OLD, NEW, FOREIGN]))
+    get_public_key(stub, OLD, own_name(OWN_PEM), OWN_PEM)  # a rotation's previous key: the collection's name
+    get_public_key(stub, FOREIGN, "added-by-hand", FOREIGN_PEM)
+    get_group(stub, key_group([OLD, NEW, FOREIGN]), "E1")
+    update_group(stub, "E1", [OLD, NEW])
+
+    result = runner.run(mod.main, args([NEW], own_public_key_name_prefix=PREFIX))
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["diff"]["before"]["public_key_ids"] == sorted([OLD, NEW, FOREIGN])
+    assert result.result["diff"]["after"]["public_key_ids"] == [OLD, NEW]
+    stub.assert_no_pending_responses()
+
+
+def test_exclusive_group_in_check_mode_reports_the_foreign_key_without_writing(runner):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([NEW, FOREIGN]))
+    get_public_key(stub, FOREIGN, "added-by-hand", FOREIGN_PEM)
+
+    result = runner.run(mod.main, args([NEW], own_public_key_name_prefix=PREFIX, _ansible_check_mode=True))
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["key_group"]["public_key_ids"] == [NEW]
+    assert result.result["diff"]["before"]["public_key_ids"] == sorted([NEW, FOREIGN])
+    stub.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize(
+    "name, pem",
+    [
+        (own_name(OWN_PEM), FOREIGN_PEM),  # the collection's name, but for other key material
+        (f"storytime-other-{own_name(FOREIGN_PEM).rsplit('-', 1)[1]}", FOREIGN_PEM),  # another prefix
+    ],
+    ids=["name-of-another-key", "other-prefix"],
+)
+def test_a_key_that_only_looks_like_the_collections_is_removed(runner, name, pem):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([NEW, FOREIGN]))
+    get_public_key(stub, FOREIGN, name, pem)
+    get_group(stub, key_group([NEW, FOREIGN]), "E1")
+    update_group(stub, "E1", [NEW])
+
+    result = runner.run(mod.main, args([NEW], own_public_key_name_prefix=PREFIX))
+
+    assert not result.failed, result.result
+    assert result.result["key_group"]["public_key_ids"] == [NEW]
+
+
+def test_exclusive_group_holding_only_listed_keys_makes_only_the_list_call(runner):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([OLD, NEW]))
+
+    result = runner.run(mod.main, args([NEW, OLD], own_public_key_name_prefix=PREFIX))
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+
+
+def test_exclusive_group_with_only_own_unlisted_keys_writes_nothing(runner):
+    stub = runner.stub("cloudfront")
+    list_groups(stub, key_group([OLD, NEW]))
+    get_public_key(stub, OLD, own_name(OWN_PEM), OWN_PEM)
+
+    result = runner.run(mod.main, args([NEW], own_public_key_name_prefix=PREFIX))
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+    stub.assert_no_pending_responses()
+
+
+def test_own_prefix_without_purge_fails_before_any_call(runner):
+    result = runner.run(mod.main, args([NEW], own_public_key_name_prefix=PREFIX, purge_public_keys=False))
+
+    assert result.failed
+    assert result.result["msg"] == "own_public_key_name_prefix is only meaningful with purge_public_keys=true"
+    assert runner.client_requests == []

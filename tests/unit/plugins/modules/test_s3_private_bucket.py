@@ -278,6 +278,116 @@ def test_policy_statements_of_others_are_kept(runner):
     assert result.result["changed_settings"] == ["policy"]
 
 
+CLOUDFRONT_READ = {
+    "Sid": "AllowCloudFrontServicePrincipalReadOnly",
+    "Effect": "Allow",
+    "Principal": {"Service": "cloudfront.amazonaws.com"},
+    "Action": "s3:GetObject",
+    "Resource": f"{ARN}/*",
+    "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1"}},
+}
+FOREIGN_READ = {
+    "Sid": "ReadForEveryone",
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "s3:GetObject",
+    "Resource": f"{ARN}/*",
+}
+AUDITORS = {
+    "Sid": "AuditorsMayList",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:role/auditor"},
+    "Action": "s3:ListBucket",
+    "Resource": ARN,
+}
+EXCLUSIVE_ARGS = {
+    "name": NAME,
+    "deny_insecure_transport": True,
+    "policy_statements": [AUDITORS],
+    "purge_policy_statements": True,
+    "keep_policy_statement_sids": ["AllowCloudFrontServicePrincipalReadOnly"],
+}
+
+
+def policy_reads(stub, statements):
+    stub.add_response("get_public_access_block", {"PublicAccessBlockConfiguration": PAB})
+    stub.add_response(
+        "get_bucket_ownership_controls", {"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}
+    )
+    stub.add_response("get_bucket_policy", {"Policy": json.dumps({"Version": "2012-10-17", "Statement": statements})})
+
+
+def test_exclusive_policy_removes_a_foreign_statement_and_keeps_the_named_ones(runner):
+    stub = runner.stub("s3")
+    head_found(stub)
+    policy_reads(stub, [cfg.tls_statement(NAME), CLOUDFRONT_READ, FOREIGN_READ, AUDITORS])
+    expected = {"Version": "2012-10-17", "Statement": [cfg.tls_statement(NAME), CLOUDFRONT_READ, AUDITORS]}
+    stub.add_response("put_bucket_policy", {}, {"Bucket": NAME, "Policy": json.dumps(expected)})
+
+    result = runner.run(mod.main, EXCLUSIVE_ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed_settings"] == ["policy"]
+    diff = result.result["diff"]
+    assert [s["Sid"] for s in diff["before"]["policy"]["Statement"]] == [
+        "DenyInsecureTransport",
+        "AllowCloudFrontServicePrincipalReadOnly",
+        "ReadForEveryone",
+        "AuditorsMayList",
+    ]
+    assert diff["after"]["policy"] == expected
+    stub.assert_no_pending_responses()
+
+
+def test_exclusive_policy_in_check_mode_predicts_the_removal_without_writing(runner):
+    stub = runner.stub("s3")
+    head_found(stub)
+    policy_reads(stub, [cfg.tls_statement(NAME), FOREIGN_READ, CLOUDFRONT_READ, AUDITORS])
+
+    result = runner.run(mod.main, {**EXCLUSIVE_ARGS, "_ansible_check_mode": True})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert [s["Sid"] for s in result.result["bucket"]["policy"]["Statement"]] == [
+        "DenyInsecureTransport",
+        "AllowCloudFrontServicePrincipalReadOnly",
+        "AuditorsMayList",
+    ]
+
+
+def test_exclusive_policy_that_holds_only_declared_statements_makes_only_reads(runner):
+    stub = runner.stub("s3")
+    head_found(stub)
+    policy_reads(stub, [cfg.tls_statement(NAME), CLOUDFRONT_READ, AUDITORS])
+
+    result = runner.run(mod.main, EXCLUSIVE_ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+
+
+@pytest.mark.parametrize(
+    "args, problem",
+    [
+        (
+            {"name": NAME, "keep_policy_statement_sids": ["X"]},
+            "keep_policy_statement_sids is only meaningful with purge_policy_statements=true",
+        ),
+        (
+            {**EXCLUSIVE_ARGS, "keep_policy_statement_sids": ["AuditorsMayList", "DenyInsecureTransport"]},
+            "keep_policy_statement_sids names Sids this task manages itself: AuditorsMayList, DenyInsecureTransport",
+        ),
+    ],
+    ids=["without-purge", "declared-here"],
+)
+def test_keep_policy_statement_sids_is_checked_before_any_call(runner, args, problem):
+    result = runner.run(mod.main, args)
+
+    assert result.failed
+    assert problem in result.result["msg"]
+    assert runner.client_requests == []
+
+
 def test_throttling_is_retried(runner):
     stub = runner.stub("s3")
     head_found(stub)
