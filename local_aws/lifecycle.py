@@ -468,18 +468,16 @@ class LocalAWS:
         return client_env(self.endpoint_url, region, self.ca_file)
 
     def client(self, service_name: str, region_name: str | None = None, **kwargs: Any) -> Any:
-        """Return a boto3 client for this server with the dummy credentials."""
+        """Return a boto3 client for this server, signing with the operator's credentials unless ``kwargs`` name
+        others (``aws_access_key_id``, ``aws_secret_access_key``, ``aws_session_token``)."""
         import boto3  # noqa: PLC0415  (lazy: the CLI commands do not need boto3)
 
         env = self.env(region_name)
+        kwargs.setdefault("aws_access_key_id", env["AWS_ACCESS_KEY_ID"])
+        kwargs.setdefault("aws_secret_access_key", env["AWS_SECRET_ACCESS_KEY"])
+        kwargs.setdefault("verify", str(self.ca_file))
         return boto3.client(
-            service_name,
-            endpoint_url=self.endpoint_url,
-            region_name=env["AWS_DEFAULT_REGION"],
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-            verify=kwargs.pop("verify", str(self.ca_file)),
-            **kwargs,
+            service_name, endpoint_url=self.endpoint_url, region_name=env["AWS_DEFAULT_REGION"], **kwargs
         )
 
     def __enter__(self) -> Self:

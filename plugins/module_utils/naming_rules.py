@@ -106,11 +106,15 @@ def tag_problems(tags, variable="storytime_tags", max_tags=MAX_TAGS_PER_RESOURCE
     return problems
 
 
+# Character rules shared by several services: (one character as a regular expression, how a message says it).
+_IAM_CHARACTERS = (r"[A-Za-z0-9+=,.@_-]", "letters, digits and + = , . @ _ -")
+_WORD_CHARACTERS = (r"[A-Za-z0-9_-]", "letters, digits, - and _")
+
 # kind: (what, min length, max length, allowed-character regex (one character), allowed characters in words)
 NAME_RULES = {
-    "iam_role": ("IAM role name", 1, 64, r"[A-Za-z0-9+=,.@_-]", "letters, digits and + = , . @ _ -"),
-    "iam_user": ("IAM user name", 1, 64, r"[A-Za-z0-9+=,.@_-]", "letters, digits and + = , . @ _ -"),
-    "iam_policy": ("IAM policy name", 1, 128, r"[A-Za-z0-9+=,.@_-]", "letters, digits and + = , . @ _ -"),
+    "iam_role": ("IAM role name", 1, 64, *_IAM_CHARACTERS),
+    "iam_user": ("IAM user name", 1, 64, *_IAM_CHARACTERS),
+    "iam_policy": ("IAM policy name", 1, 128, *_IAM_CHARACTERS),
     "secretsmanager_secret": (
         "Secrets Manager secret name",
         1,
@@ -118,28 +122,16 @@ NAME_RULES = {
         r"[A-Za-z0-9/_+=.@-]",
         "ASCII letters, digits and / _ + = . @ -",
     ),
-    "cloudfront_origin_access_control": (
-        "CloudFront origin access control name",
-        1,
-        64,
-        r"[A-Za-z0-9_-]",
-        "letters, digits, - and _",
-    ),
-    "cloudfront_cache_policy": ("CloudFront cache policy name", 1, 128, r"[A-Za-z0-9_-]", "letters, digits, - and _"),
-    "cloudfront_key_group": ("CloudFront key group name", 1, 128, r"[A-Za-z0-9_-]", "letters, digits, - and _"),
-    "cloudfront_public_key": ("CloudFront public key name", 1, 128, r"[A-Za-z0-9_-]", "letters, digits, - and _"),
+    "cloudfront_origin_access_control": ("CloudFront origin access control name", 1, 64, *_WORD_CHARACTERS),
+    "cloudfront_cache_policy": ("CloudFront cache policy name", 1, 128, *_WORD_CHARACTERS),
+    "cloudfront_key_group": ("CloudFront key group name", 1, 128, *_WORD_CHARACTERS),
+    "cloudfront_public_key": ("CloudFront public key name", 1, 128, *_WORD_CHARACTERS),
     "cloudfront_comment": ("CloudFront comment", 0, 128, r"[^\x00-\x1f]", "printable characters"),
-    "mediaconvert_queue": ("MediaConvert queue name", 1, 128, r"[A-Za-z0-9_-]", "letters, digits, - and _"),
-    "mediaconvert_job_template": (
-        "MediaConvert job template name",
-        1,
-        128,
-        r"[A-Za-z0-9_-]",
-        "letters, digits, - and _",
-    ),
+    "mediaconvert_queue": ("MediaConvert queue name", 1, 128, *_WORD_CHARACTERS),
+    "mediaconvert_job_template": ("MediaConvert job template name", 1, 128, *_WORD_CHARACTERS),
     "events_rule": ("EventBridge rule name", 1, 64, r"[A-Za-z0-9._-]", "letters, digits, . - and _"),
-    "sqs_queue": ("SQS queue name", 1, 80, r"[A-Za-z0-9_-]", "letters, digits, - and _"),
-    "sns_topic": ("SNS topic name", 1, 256, r"[A-Za-z0-9_-]", "letters, digits, - and _"),
+    "sqs_queue": ("SQS queue name", 1, 80, *_WORD_CHARACTERS),
+    "sns_topic": ("SNS topic name", 1, 256, *_WORD_CHARACTERS),
     "logs_log_group": ("CloudWatch Logs group name", 1, 512, r"[A-Za-z0-9._/#-]", "letters, digits and . _ / # -"),
 }
 

@@ -6,7 +6,6 @@ botocore service model (``cloudfront/2020-05-31/service-2.json``) lists for each
 
 from __future__ import annotations
 
-import datetime
 import time
 import uuid
 from collections.abc import Callable
@@ -17,15 +16,13 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from local_aws import LocalAWS
 from local_aws.cloudfront import CloudFrontExtension
+from tests.local_aws import certificates
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -54,33 +51,9 @@ def public_pem(n: int = 1, kind: str = "rsa2048") -> str:
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
-def self_signed_certificate(names: tuple[str, ...]) -> tuple[str, str]:
-    """A certificate for ``names`` (the first is the subject CN, all are DNS SANs): ``(certificate, key)`` PEMs."""
-    key = private_key(99)
-    now = datetime.datetime.now(datetime.UTC)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=90))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode(), key_pem.decode()
-
-
 def import_certificate(aws: LocalAWS, names: tuple[str, ...] = CERTIFICATE_NAMES, region: str = "us-east-1") -> str:
-    """Import a certificate for ``names`` into ACM (an imported certificate is ``ISSUED`` at once)."""
-    certificate, key = self_signed_certificate(names)
-    acm = aws.client("acm", region)
-    return acm.import_certificate(Certificate=certificate.encode(), PrivateKey=key.encode())["CertificateArn"]
+    """Import a certificate for ``names`` (by default the one every distribution here uses) into ACM."""
+    return certificates.import_certificate(aws, names, region)
 
 
 @pytest.fixture

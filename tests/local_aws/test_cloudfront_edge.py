@@ -19,12 +19,10 @@ from typing import Any
 
 import pytest
 from botocore.signers import CloudFrontSigner
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from werkzeug.test import Client
 
 from local_aws import LocalAWS
@@ -40,6 +38,9 @@ from local_aws.cloudfront_edge import check_signed_request
 from local_aws.cloudfront_edge import path_pattern_matches
 from local_aws.cloudfront_edge import s3_error
 from local_aws.tls import client_context
+from tests.local_aws.certificates import import_certificate
+from tests.local_aws.certificates import viewer_certificate
+from tests.local_aws.policies import deny_insecure_transport
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 REGION = "eu-west-1"
@@ -72,30 +73,6 @@ def public_pem(name: str) -> str:
     """The PEM public key of :func:`rsa_key` ``name``."""
     key = rsa_key(name).public_key()
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-
-
-def import_certificate(aws: LocalAWS, domain: str) -> str:
-    """Import a self-signed certificate for ``domain`` into ACM in us-east-1 (imported: ``ISSUED`` at once)."""
-    key = rsa_key("certificate")
-    now = datetime.datetime.now(datetime.UTC)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=90))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
-    )
-    return aws.client("acm", "us-east-1").import_certificate(
-        Certificate=certificate.public_bytes(serialization.Encoding.PEM), PrivateKey=key_pem
-    )["CertificateArn"]
 
 
 def signer(key_id: str, key_name: str) -> CloudFrontSigner:
@@ -166,15 +143,8 @@ def distribution_config(
     Aliases need a certificate that covers them (``certificate_arn``, an ACM certificate in us-east-1).
     """
     aliases = aliases or []
-    certificate: dict[str, Any] = {"CloudFrontDefaultCertificate": True}
-    if certificate_arn:
-        certificate = {
-            "ACMCertificateArn": certificate_arn,
-            "SSLSupportMethod": "sni-only",
-            "MinimumProtocolVersion": "TLSv1.2_2021",
-        }
     return {
-        "ViewerCertificate": certificate,
+        "ViewerCertificate": viewer_certificate(certificate_arn),
         "CallerReference": ref,
         "Aliases": {"Quantity": len(aliases), "Items": aliases},
         "Origins": {
@@ -204,14 +174,7 @@ def bucket_policy(*distribution_arns: str, list_bucket: bool = False) -> str:
         {
             "Version": "2012-10-17",
             "Statement": [
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
+                deny_insecure_transport(BUCKET),
                 {
                     "Sid": "AllowCloudFrontServicePrincipalReadOnly",
                     "Effect": "Allow",
@@ -303,7 +266,7 @@ def edge(aws: LocalAWS) -> Edge:
         behaviour(),
         [behaviour([group_id], "books/*")],
         aliases=["videos.example.com"],
-        certificate_arn=import_certificate(aws, "videos.example.com"),
+        certificate_arn=import_certificate(aws, ("videos.example.com",)),
     )
     dist = cf.create_distribution(DistributionConfig=config)["Distribution"]
     s3.put_bucket_policy(Bucket=BUCKET, Policy=bucket_policy(dist["ARN"]))

@@ -15,7 +15,6 @@ from datetime import datetime
 from datetime import timedelta
 from unittest import mock
 
-import boto3
 import pytest
 from botocore.auth import S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
@@ -33,14 +32,13 @@ ACCOUNT = "123456789012"
 
 
 def client(aws, service, access_key=DUMMY_ACCESS_KEY_ID, secret_key=DUMMY_SECRET_ACCESS_KEY, token=None, **kw):
-    return boto3.client(
+    """A client of the local AWS signing with these credentials, without retries (refusals are the point)."""
+    return aws.client(
         service,
-        endpoint_url=aws.endpoint_url,
-        region_name=REGION,
+        REGION,
         aws_access_key_id=access_key,
         aws_secret_access_key=secret_key,
         aws_session_token=token,
-        verify=str(aws.ca_file),
         config=Config(retries={"max_attempts": 1}, **kw),
     )
 
@@ -295,14 +293,7 @@ def test_conditions_of_identity_policies_are_evaluated(aws, bucket):
     with pytest.raises(ClientError) as raised:
         client(aws, "secretsmanager", key_id, secret).list_secrets()
     assert code_of(raised)[1] == "AccessDeniedException"
-    other = boto3.client(
-        "secretsmanager",
-        endpoint_url=aws.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-        verify=str(aws.ca_file),
-    )
+    other = aws.client("secretsmanager", "us-east-1", aws_access_key_id=key_id, aws_secret_access_key=secret)
     assert other.list_secrets()["SecretList"] == []
 
 

@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from local_aws import LocalAWS
 from local_aws import acm as local_acm
+from tests.local_aws.certificates import viewer_certificate
 
 REGION = "us-east-1"
 DOMAIN = "cdn.storytime.test"
@@ -269,13 +270,6 @@ def test_a_certificate_in_use_cannot_be_deleted(acm, aws):
 
 def distribution_config(ref: str, aliases: list[str], certificate_arn: str | None) -> dict[str, Any]:
     """A distribution with one custom origin, these aliases and this ACM certificate (None: CloudFront's)."""
-    certificate: dict[str, Any] = {"CloudFrontDefaultCertificate": True}
-    if certificate_arn:
-        certificate = {
-            "ACMCertificateArn": certificate_arn,
-            "SSLSupportMethod": "sni-only",
-            "MinimumProtocolVersion": "TLSv1.2_2021",
-        }
     return {
         "CallerReference": ref,
         "Aliases": {"Quantity": len(aliases), "Items": aliases},
@@ -296,7 +290,7 @@ def distribution_config(ref: str, aliases: list[str], certificate_arn: str | Non
         },
         "Comment": "",
         "Enabled": True,
-        "ViewerCertificate": certificate,
+        "ViewerCertificate": viewer_certificate(certificate_arn),
     }
 
 

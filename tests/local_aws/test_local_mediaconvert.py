@@ -23,6 +23,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.iam_policies
 from botocore.exceptions import ClientError
 
 from local_aws import LocalAWS
+from tests.local_aws.policies import deny_insecure_transport
 
 imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
 
@@ -946,14 +947,7 @@ def test_a_bucket_policy_deny_applies_to_the_role_session(aws: LocalAWS, mc: Any
                 "Action": "s3:PutObject",
                 "Resource": f"arn:aws:s3:::{BUCKET}/denied/*",
             },
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            },
+            deny_insecure_transport(BUCKET),
         ],
     }
     s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(deny))

@@ -18,7 +18,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 from botocore.config import Config
 
@@ -105,14 +104,8 @@ def presign(s3, key: str = "masters/${filename}", max_size: int = 1024, expires_
 
 def client_with(aws: LocalAWS, access_key_id: str, secret_access_key: str):
     """An S3 client of the local AWS signing with other credentials."""
-    return boto3.client(
-        "s3",
-        endpoint_url=aws.endpoint_url,
-        region_name="eu-west-1",
-        aws_access_key_id=access_key_id,
-        aws_secret_access_key=secret_access_key,
-        verify=str(aws.ca_file),
-        config=SIGV4,
+    return aws.client(
+        "s3", "eu-west-1", aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key, config=SIGV4
     )
 
 

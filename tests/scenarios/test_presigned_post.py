@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.local_aws.policies import deny_insecure_transport
+
 pytestmark = pytest.mark.scenario
 
 BUCKET = "storytime-master-uploads-local"
@@ -30,16 +32,7 @@ DEFAULTS = {
 }
 TLS_ONLY = {
     "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }
-    ],
+    "Statement": [deny_insecure_transport(BUCKET)],
 }
 
 
