@@ -52,6 +52,7 @@ import ssl
 import struct
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -200,6 +201,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(status, list(headers.items()), payload)
             return
         status, headers, payload = self.server.proxy.forward(self.command, self.path, self.headers.items(), body)
+        self.server.proxy.observe(service, operation)
         if fault == "reset-after":
             self._reset()
             return
@@ -235,7 +237,9 @@ class FaultProxy:
     ``endpoint_url`` / ``ca_file`` are what clients use instead of the server's. ``requests`` lists every
     request seen as ``(service, operation)``; ``injected`` the faults given as ``(service, operation, fault)``."""
 
-    def __init__(self, upstream: Any, rules: list[FaultRule] | None = None) -> None:
+    def __init__(
+        self, upstream: Any, rules: list[FaultRule] | None = None, observer: Callable[[str, str], None] | None = None
+    ) -> None:
         self.upstream_url = str(upstream.endpoint_url)
         self.tls = TLSFiles.in_dir(Path(upstream.state_dir))
         self.rules = list(rules or [])
@@ -246,6 +250,9 @@ class FaultProxy:
         self._server: _ProxyServer | None = None
         self._thread: threading.Thread | None = None
         self._local = threading.local()
+        #: Called with ``(service, operation)`` once the server has answered a forwarded request (before the
+        #: answer is relayed): tests use it to stop a run right after a given call reached AWS.
+        self.observer = observer
 
     @property
     def ca_file(self) -> Path:
@@ -283,6 +290,10 @@ class FaultProxy:
             if fault is not None:
                 self.injected.append((service, operation, fault))
             return fault
+
+    def observe(self, service: str, operation: str) -> None:
+        if self.observer is not None:
+            self.observer(service, operation)
 
     def forward(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
         """Send the request unchanged to the server; ``(status, headers, body)`` of its answer."""
