@@ -135,7 +135,8 @@ def generate(module, client, secret):
         key_pair_id, key = pair
         pem = public_pem(key)
         name = public_key_name(prefix, pem)
-        registered = registered_key(client, key_pair_id)
+        # key_pair_id None: a run stopped between keeping the private key and registering its public half.
+        registered = registered_key(client, key_pair_id) if key_pair_id else None
         if registered is not None:
             if public_keys.fingerprint(registered["PublicKeyConfig"]["EncodedKey"]) != public_keys.fingerprint(pem):
                 raise cf.CloudFrontError(
@@ -146,7 +147,8 @@ def generate(module, client, secret):
                 "changed": False,
                 "signing_key": result_of(key_pair_id, registered["PublicKeyConfig"]["Name"], pem, False),
             }
-        # The public half was deleted out of band: register it again and point the secret at it.
+        # The public half was deleted out of band, or never registered (see below): register it (adopting the
+        # key when an earlier attempt did) and point the secret at it.
         if module.check_mode:
             return {"changed": True, "signing_key": result_of(None, name, pem, False)}
         key_pair_id = register(client, name, pem, params["public_key_comment"])
@@ -158,6 +160,9 @@ def generate(module, client, secret):
     key = new_private_key()
     pem = public_pem(key)
     name = public_key_name(prefix, pem)
+    # The private half is kept before the public half is registered: a run stopped in between leaves a pending
+    # pair (no key_pair_id) that the next run completes, never a public key whose private half is lost.
+    secret.put(secret_string_of(None, key))
     key_pair_id = register(client, name, pem, params["public_key_comment"])
     secret.put(secret_string_of(key_pair_id, key))
     return {"changed": True, "signing_key": result_of(key_pair_id, name, pem, True)}

@@ -48,7 +48,7 @@ OTHER_FAULTS = [
     FaultRule("s3", "PutBucketPolicy", "reset-after"),
     FaultRule("iam", "AttachRolePolicy", "reset-after"),
     FaultRule("secretsmanager", "PutSecretValue", "reset-after"),
-    FaultRule("cloudfront", "UpdateDistribution", "reset-before"),
+    FaultRule("secretsmanager", "DescribeSecret", "reset-before"),
     FaultRule("s3", "PutBucketTagging", "503"),
 ]
 

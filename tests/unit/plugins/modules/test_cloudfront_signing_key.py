@@ -50,6 +50,10 @@ def test_generates_registers_and_stores_when_the_secret_is_empty(runner):
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
     describe(sm)
     sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
+    # The private half is kept first (no key_pair_id yet), then the public half registered, then the pair stored.
+    sm.add_response(
+        "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
+    )
     cloudfront.add_response("create_public_key", public_key("KNEW", "x"), {"PublicKeyConfig": ANY})
     sm.add_response(
         "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
@@ -58,6 +62,7 @@ def test_generates_registers_and_stores_when_the_secret_is_empty(runner):
     result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
 
     assert not result.failed, result.result
+    sm.assert_no_pending_responses()
     assert result.result["changed"] is True
     key = result.result["signing_key"]
     assert key["generated"] is True and key["key_pair_id"] == "KNEW"
@@ -243,3 +248,43 @@ def test_encrypted_private_key_is_refused(runner, key):
 
     assert result.failed
     assert "is encrypted" in result.result["msg"]
+
+
+def test_pending_pair_left_by_a_stopped_run_is_completed_with_its_own_key(runner, key):
+    """A run stopped after keeping the private key and registering its public half (its answer lost, or SIGTERM
+    before the pair was stored): the next run adopts that public key (PublicKeyAlreadyExists) and stores the
+    pair; no second key is generated."""
+    private, public = pems(key)
+    name = keys.public_key_name("storytime-unit", public)
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    describe(sm)
+    sm.add_response(
+        "get_secret_value",
+        {"SecretString": json.dumps({"key_pair_id": None, "private_key_pem": private})},
+        {"SecretId": SECRET},
+    )
+    cloudfront.add_client_error("create_public_key", "PublicKeyAlreadyExists", http_status_code=409)
+    cloudfront.add_response(
+        "list_public_keys",
+        {
+            "PublicKeyList": {
+                "MaxItems": 100,
+                "Quantity": 1,
+                "Items": [
+                    {"Id": "KPENDING", "Name": name, "CreatedTime": "2026-11-24T00:00:00Z", "EncodedKey": public}
+                ],
+            }
+        },
+    )
+    sm.add_response(
+        "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
+    )
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["signing_key"]["key_pair_id"] == "KPENDING"
+    assert result.result["signing_key"]["public_key_name"] == name
+    sm.assert_no_pending_responses()
+    cloudfront.assert_no_pending_responses()
