@@ -145,9 +145,14 @@ def test_two_runs_started_together_end_with_one_of_each(aws: LocalAWS, tmp_path:
             assert any("another run" in message for message in result.failure_messages()), (
                 result.failure_messages() or result.stderr[-2000:]
             )
-    runner = PlaybookRunner(aws, tmp_path / "after")
-    converge = runner.run()
-    assert converge.rc == 0, converge.failure_messages()
+    if any(result.rc != 0 for result in runs.values()):
+        runner = PlaybookRunner(aws, tmp_path / "after")
+        converge = runner.run()
+        assert converge.rc == 0, converge.failure_messages()
+    else:
+        # Both succeeded: the account is converged and the outputs run 1 wrote for Rails are the final ones, so
+        # the next run (with run 1's output directory) changes nothing at all.
+        runner = PlaybookRunner(aws, tmp_path / "run1")
     assert_converged(runner)
     assert_one_of_each(resources(aws))
 
@@ -157,7 +162,6 @@ SIGTERM_POINTS = [
     ("s3", "CreateBucket"),
     ("cloudfront", "CreatePublicKey"),  # the signing key is registered, the secret not yet written
     ("cloudfront", "CreateDistributionWithTags"),
-    ("iam", "CreateRole"),
 ]
 
 
