@@ -160,7 +160,7 @@ def test_two_runs_started_together_end_with_one_of_each(aws: LocalAWS, tmp_path:
 #: Where a run is stopped: right after this call reached the local AWS (its answer never read).
 SIGTERM_POINTS = [
     ("s3", "CreateBucket"),
-    ("cloudfront", "CreatePublicKey"),  # the signing key is registered, the secret not yet written
+    ("cloudfront", "CreatePublicKey"),  # the signing public key registered; the secret holds only its private half
     ("cloudfront", "CreateDistributionWithTags"),
 ]
 
