@@ -62,6 +62,11 @@ def error_of(call: Any, **kwargs: Any) -> tuple[str, int]:
     ],
 )
 def test_throttling_is_each_service_s_own_error(proxy, service, operation, call, kwargs, expected):
+    """Sources: S3 API reference, "Error responses" (``SlowDown``, 503,
+    https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html); the query and REST-XML APIs' common
+    errors (``Throttling``, 400, e.g. IAM API reference "Common Errors"); the JSON APIs' common errors
+    (``ThrottlingException``, 400, e.g. Secrets Manager API reference "Common Errors"); MediaConvert API reference
+    (``TooManyRequestsException``, 429). botocore retries each of them as throttling."""
     proxy.set_rules([FaultRule(service, operation, "throttle")])
     assert error_of(getattr(client(proxy, service), call), **kwargs) == expected
     # Only the first request was broken: the next one passes through, signature intact.
