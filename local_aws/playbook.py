@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -109,7 +110,10 @@ class PlaybookRunner:
         tags: str | None = None,
         skip_tags: str | None = None,
         env: dict[str, str] | None = None,
+        started: Callable[[subprocess.Popen[str]], None] | None = None,
     ) -> PlaybookRun:
+        """Run ``playbook`` and wait for it. ``started(process)`` is called once the process runs (it leads its
+        own process group then, so a test can signal the whole run, e.g. SIGTERM it part-way)."""
         extra = {"outputs_dir": str(self.tmp_path / "outputs")}
         extra.update(extra_vars or {})
         cmd = [str(BIN / "ansible-playbook"), str(ROOT / playbook), "-i", str(inventory), "-e", json.dumps(extra)]
@@ -146,13 +150,31 @@ class PlaybookRunner:
         run_env.update(env or {})
         with CallRecorder() as recorder:
             run_env.update(recorder.env())
-            started = time.monotonic()
-            proc = subprocess.run(cmd, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=600, check=False)
-            seconds = time.monotonic() - started
+            began = time.monotonic()
+            with subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env=run_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=started is not None,
+            ) as process:
+                if started is not None:
+                    started(process)
+                try:
+                    stdout, stderr = process.communicate(timeout=600)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    stdout, stderr = process.communicate()
+            seconds = time.monotonic() - began
             recorder.settle()
             calls = [(call.service, call.operation) for call in recorder.api_calls()]
         result = None
         if json_output:
-            start = proc.stdout.find("{")
-            result = json.loads(proc.stdout[start:]) if start >= 0 else None
-        return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, calls, seconds, result)
+            start = stdout.find("{")
+            try:
+                result = json.loads(stdout[start:]) if start >= 0 else None
+            except ValueError:  # a run stopped by a signal may print nothing or half a document
+                result = None
+        return PlaybookRun(process.returncode, stdout, stderr, calls, seconds, result)

@@ -16,6 +16,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt as _create_or_adopt
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
@@ -41,6 +43,7 @@ def cloudfront_client(module):
 
 
 fail = fail_with
+create_or_adopt = _create_or_adopt
 
 
 def call(description, func, **kwargs):
@@ -80,12 +83,6 @@ def to_cf_list(items, sort=False):
 def from_cf_list(value):
     """CloudFront ``{"Quantity": n, "Items": [...]}`` (or ``None``) -> plain list."""
     return list((value or {}).get("Items") or [])
-
-
-def error_code(error):
-    """The AWS error code behind a CloudFrontError, or ``None``."""
-    response = getattr(getattr(error, "exception", None), "response", None) or {}
-    return response.get("Error", {}).get("Code")
 
 
 def is_precondition_failed(error):

@@ -108,3 +108,29 @@ def call_aws(error_class, description, func, missing_codes=(), **kwargs):
         if code is not None and code in missing_codes:
             return None
         raise error_class(f"Failed to {description}", e) from e
+
+
+def error_code(error):
+    """The AWS error code behind a StorytimeError (or a botocore ClientError), or ``None``."""
+    exception = getattr(error, "exception", error)
+    response = getattr(exception, "response", None) or {}
+    return response.get("Error", {}).get("Code")
+
+
+def create_or_adopt(create, find, exists_code):
+    """Create a resource AWS keeps unique (by name or caller reference), or adopt the one that exists.
+
+    ``create()`` makes the create call and returns the new resource; ``find()`` looks the resource up (``None``
+    when absent). When the create answers ``exists_code`` the resource was made by this very call's first attempt
+    (its response was lost and botocore sent the request again) or by another run in between: ``find()`` it and
+    return ``(False, found)``, so the caller converges it like any existing resource. Otherwise ``(True, created)``.
+    """
+    try:
+        return True, create()
+    except StorytimeError as e:
+        if error_code(e) != exists_code:
+            raise
+        found = find()
+        if found is None:
+            raise
+        return False, found

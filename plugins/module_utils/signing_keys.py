@@ -131,8 +131,26 @@ def register(client, name, pem, comment):
         "EncodedKey": pem,
         "Comment": comment,
     }
-    response = cf.call(f"create public key {name}", client.create_public_key, PublicKeyConfig=config)
-    return response["PublicKey"]["Id"]
+
+    def find():
+        summaries = cf.list_all("list public keys", client.list_public_keys, "PublicKeyList")
+        # The name carries the fingerprint; the key itself must match too, or it is not ours to adopt.
+        return next(
+            (
+                s
+                for s in summaries
+                if s["Name"] == name and s.get("EncodedKey") and public_keys.fingerprint(s["EncodedKey"]) == fingerprint
+            ),
+            None,
+        )
+
+    # A create sent again after a lost response answers PublicKeyAlreadyExists: adopt the key the first made.
+    _created, key = cf.create_or_adopt(
+        lambda: cf.call(f"create public key {name}", client.create_public_key, PublicKeyConfig=config)["PublicKey"],
+        find,
+        "PublicKeyAlreadyExists",
+    )
+    return key["Id"]
 
 
 def new_private_key():

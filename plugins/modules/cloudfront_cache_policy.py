@@ -312,14 +312,21 @@ def ensure_present(module, client):
     if problems:
         raise cf.CloudFrontError("Invalid cache policy: " + "; ".join(problems))
 
+    adopted = False
     if found is None:
-        policy_id = None
-        if not module.check_mode:
-            response = cf.call(
+        if module.check_mode:
+            return present_result("cache_policy", True, None, with_id(None, wanted))
+        created, found = cf.create_or_adopt(
+            lambda: cf.call(
                 f"create cache policy {params['name']}", client.create_cache_policy, CachePolicyConfig=to_api(wanted)
-            )
-            policy_id = response["CachePolicy"]["Id"]
-        return present_result("cache_policy", True, None, with_id(policy_id, wanted))
+            )["CachePolicy"],
+            lambda: find(client, params["name"]),
+            "CachePolicyAlreadyExists",
+        )
+        if created:
+            return present_result("cache_policy", True, None, with_id(found["Id"], wanted))
+        adopted = True  # converged below like any existing one; reported as created
+        current = from_api(found["CachePolicyConfig"])
 
     policy_id = found["Id"]
 
@@ -341,7 +348,8 @@ def ensure_present(module, client):
     changed, before, after = cf.update_existing(
         module, current, lambda cur: desired(params, cur), lambda a, b: a != b, read=read, write=write
     )
-    return present_result("cache_policy", changed, with_id(policy_id, before), with_id(policy_id, after))
+    before = None if adopted else with_id(policy_id, before)
+    return present_result("cache_policy", changed or adopted, before, with_id(policy_id, after))
 
 
 def ensure_absent(module, client):

@@ -458,20 +458,29 @@ def create(module, client):
     if module.check_mode:
         after = result_of((None, None, None, "InProgress"), config, tags if params["tags"] is not None else None)
         return {"changed": True, "distribution": after, "diff": {"before": {}, "after": after}}
-    if tags:
-        response = cf.call(
-            f"create distribution {params['comment']}",
-            client.create_distribution_with_tags,
-            DistributionConfigWithTags={
-                "DistributionConfig": config,
-                "Tags": {"Items": ansible_dict_to_boto3_tag_list(tags)},
-            },
-        )
-    else:
-        response = cf.call(
+
+    def create_call():
+        if tags:
+            return cf.call(
+                f"create distribution {params['comment']}",
+                client.create_distribution_with_tags,
+                DistributionConfigWithTags={
+                    "DistributionConfig": config,
+                    "Tags": {"Items": ansible_dict_to_boto3_tag_list(tags)},
+                },
+            )["Distribution"]
+        return cf.call(
             f"create distribution {params['comment']}", client.create_distribution, DistributionConfig=config
-        )
-    created = response["Distribution"]
+        )["Distribution"]
+
+    # The caller reference is deterministic (caller_reference or comment): a create sent again after a lost
+    # response, or racing another run, answers DistributionAlreadyExists instead of making a second distribution.
+    created_now, created = cf.create_or_adopt(create_call, lambda: find(client, params), "DistributionAlreadyExists")
+    if not created_now:
+        result = update(module, client, created)
+        result["changed"] = True  # reported as created, like the create whose response was lost
+        result["diff"] = {"before": {}, "after": result["distribution"]}
+        return result
     ids = (created["Id"], created["ARN"], created["DomainName"], created["Status"])
     if params["wait"]:
         wait_deployed(module, client, created["Id"])

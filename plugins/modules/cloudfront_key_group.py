@@ -255,6 +255,7 @@ def ensure_present(module, client):
     params = module.params
     name = params["name"]
     found = cf.find_key_group(client, name)
+    adopted = False
     if found is None:
         state = {
             "Id": None,
@@ -263,10 +264,18 @@ def ensure_present(module, client):
             "Items": list(params["public_key_ids"]),
             "Comment": params["comment"] or "",
         }
-        if not module.check_mode:
-            response = cf.call(f"create key group {name}", client.create_key_group, KeyGroupConfig=config_of(state))
-            state = state_of(response["KeyGroup"])
-        return present_result("key_group", True, None, to_result(state))
+        if module.check_mode:
+            return present_result("key_group", True, None, to_result(state))
+        created, found = cf.create_or_adopt(
+            lambda: cf.call(f"create key group {name}", client.create_key_group, KeyGroupConfig=config_of(state))[
+                "KeyGroup"
+            ],
+            lambda: cf.find_key_group(client, name),
+            "KeyGroupAlreadyExists",
+        )
+        if created:
+            return present_result("key_group", True, None, to_result(state_of(found)))
+        adopted = True  # converged below like any existing one; reported as created
 
     group_id = found["Id"]
 
@@ -291,7 +300,7 @@ def ensure_present(module, client):
     changed, before, after = cf.update_existing(
         module, state_of(found), lambda cur: desired_from(params, cur, is_own), differs, read=read, write=write
     )
-    return present_result("key_group", changed, to_result(before), to_result(after))
+    return present_result("key_group", changed or adopted, None if adopted else to_result(before), to_result(after))
 
 
 def ensure_absent(module, client):

@@ -160,17 +160,23 @@ def to_result(oac_id, config):
 def ensure_present(module, client):
     params = module.params
     summary = find(client, params["name"])
+    adopted = False
     if summary is None:
         config = desired_config(params, None)
-        oac_id = None
-        if not module.check_mode:
-            response = cf.call(
+        if module.check_mode:
+            return present_result("origin_access_control", True, None, to_result(None, config))
+        created, summary = cf.create_or_adopt(
+            lambda: cf.call(
                 f"create origin access control {params['name']}",
                 client.create_origin_access_control,
                 OriginAccessControlConfig=config,
-            )
-            oac_id = response["OriginAccessControl"]["Id"]
-        return present_result("origin_access_control", True, None, to_result(oac_id, config))
+            )["OriginAccessControl"],
+            lambda: find(client, params["name"]),
+            "OriginAccessControlAlreadyExists",
+        )
+        if created:
+            return present_result("origin_access_control", True, None, to_result(summary["Id"], config))
+        adopted = True  # converged below like any existing one; reported as created
 
     oac_id = summary["Id"]
 
@@ -192,7 +198,8 @@ def ensure_present(module, client):
     changed, before, after = cf.update_existing(
         module, config_of(summary), lambda cur: desired_config(params, cur), lambda a, b: a != b, read=read, write=write
     )
-    return present_result("origin_access_control", changed, to_result(oac_id, before), to_result(oac_id, after))
+    before = None if adopted else to_result(oac_id, before)
+    return present_result("origin_access_control", changed or adopted, before, to_result(oac_id, after))
 
 
 def ensure_absent(module, client):

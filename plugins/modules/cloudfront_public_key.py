@@ -202,6 +202,7 @@ def ensure_present(module, client):
     params = module.params
     name = params["name"]
     summary = find(client, name)
+    adopted = False
     if summary is None:
         config = {
             "CallerReference": caller_reference(name, public_keys.fingerprint(params["public_key_pem"])),
@@ -210,12 +211,18 @@ def ensure_present(module, client):
         }
         if params["comment"]:
             config["Comment"] = params["comment"]
-        state = state_of(None, None, config)
-        if not module.check_mode:
-            response = cf.call(f"create public key {name}", client.create_public_key, PublicKeyConfig=config)
-            created = response["PublicKey"]
-            state = state_of(created["Id"], created.get("CreatedTime"), created["PublicKeyConfig"])
-        return present_result("public_key", True, None, to_result(state))
+        if module.check_mode:
+            return present_result("public_key", True, None, to_result(state_of(None, None, config)))
+        created, found = cf.create_or_adopt(
+            lambda: cf.call(f"create public key {name}", client.create_public_key, PublicKeyConfig=config)["PublicKey"],
+            lambda: find(client, name),
+            "PublicKeyAlreadyExists",
+        )
+        if created:
+            return present_result(
+                "public_key", True, None, to_result(state_of(found["Id"], found.get("CreatedTime"), config))
+            )
+        summary, adopted = found, True  # converged below like any existing one; reported as created
 
     key_id = summary["Id"]
     given_pem = params["public_key_pem"]
@@ -253,7 +260,7 @@ def ensure_present(module, client):
     # The list summary holds the key and the comment: nothing but the list call when nothing changes.
     current = state_of(key_id, summary.get("CreatedTime"), summary)
     changed, before, after = cf.update_existing(module, current, desired_from, differs, read=read, write=write)
-    return present_result("public_key", changed, to_result(before), to_result(after))
+    return present_result("public_key", changed or adopted, None if adopted else to_result(before), to_result(after))
 
 
 def ensure_absent(module, client):

@@ -108,6 +108,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.common impor
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import Secret
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import load_private_key
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import new_private_key
+from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import private_pem
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import public_key_name
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import public_pem
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import register
@@ -115,6 +116,11 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import secret_string_of
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import stored_pair
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import version_id
+
+ANOTHER_RUN = (
+    "The secret {secret} changed while this run stored a new signing key: another run is in progress."
+    " Let it finish, then run again."
+)
 
 
 def result_of(key_pair_id, name, pem, generated):
@@ -135,7 +141,8 @@ def generate(module, client, secret):
         key_pair_id, key = pair
         pem = public_pem(key)
         name = public_key_name(prefix, pem)
-        registered = registered_key(client, key_pair_id)
+        # key_pair_id None: a run stopped between keeping the private key and registering its public half.
+        registered = registered_key(client, key_pair_id) if key_pair_id else None
         if registered is not None:
             if public_keys.fingerprint(registered["PublicKeyConfig"]["EncodedKey"]) != public_keys.fingerprint(pem):
                 raise cf.CloudFrontError(
@@ -146,7 +153,8 @@ def generate(module, client, secret):
                 "changed": False,
                 "signing_key": result_of(key_pair_id, registered["PublicKeyConfig"]["Name"], pem, False),
             }
-        # The public half was deleted out of band: register it again and point the secret at it.
+        # The public half was deleted out of band, or never registered (see below): register it (adopting the
+        # key when an earlier attempt did) and point the secret at it.
         if module.check_mode:
             return {"changed": True, "signing_key": result_of(None, name, pem, False)}
         key_pair_id = register(client, name, pem, params["public_key_comment"])
@@ -158,9 +166,27 @@ def generate(module, client, secret):
     key = new_private_key()
     pem = public_pem(key)
     name = public_key_name(prefix, pem)
+    # The private half is kept before the public half is registered: a run stopped in between leaves a pending
+    # pair (no key_pair_id) that the next run completes, never a public key whose private half is lost.
+    secret.put(secret_string_of(None, key))
+    if not holds(secret, None, key):
+        if stored_pair(secret.current_value()) is None:
+            raise cf.CloudFrontError(ANOTHER_RUN.format(secret=secret.secret_id))
+        # Another run kept its own key in between: complete that one rather than race it.
+        return dict(generate(module, client, secret), changed=True)
     key_pair_id = register(client, name, pem, params["public_key_comment"])
     secret.put(secret_string_of(key_pair_id, key))
+    if not holds(secret, key_pair_id, key):
+        # Another run stored its own key in between: ours is in no key group yet, so remove it and say so.
+        cf.delete_with_etag(f"public key {key_pair_id}", client.get_public_key, client.delete_public_key, key_pair_id)
+        raise cf.CloudFrontError(ANOTHER_RUN.format(secret=secret.secret_id))
     return {"changed": True, "signing_key": result_of(key_pair_id, name, pem, True)}
+
+
+def holds(secret, key_pair_id, key):
+    """Whether the secret's current value is the pair ``(key_pair_id, key)`` (read back after writing it)."""
+    pair = stored_pair(secret.current_value())
+    return pair is not None and pair[0] == key_pair_id and private_pem(pair[1]) == private_pem(key)
 
 
 def inject(module, client, secret, metadata):

@@ -293,6 +293,7 @@ settings_differences:
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.storytime.video_infra.plugins.module_utils import mediaconvert as mc
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
@@ -408,8 +409,13 @@ def create(module, client, desired, tags):
         request["Tags"] = tags
     if module.check_mode:
         return to_result(dict(desired, Name=name, Type="CUSTOM"), tags or {})
-    template = mc.call(f"create job template {name}", client.create_job_template, **request)["JobTemplate"]
-    return to_result(template, tags or {})
+    # A create sent again after a lost response (or racing another run) answers ConflictException: adopt.
+    created, template = create_or_adopt(
+        lambda: mc.call(f"create job template {name}", client.create_job_template, **request)["JobTemplate"],
+        lambda: get_template(client, name),
+        "ConflictException",
+    )
+    return to_result(template, tags or {}) if created else None
 
 
 def ensure_present(module, client):
@@ -418,8 +424,12 @@ def ensure_present(module, client):
     tags = mc.string_map("tags", params["tags"])
     desired = desired_fields(params)
     template = get_template(client, name)
+    adopted = False
     if template is None:
         after = create(module, client, desired, tags)
+    if template is None and after is None:
+        template, adopted = get_template(client, name), True  # converged below; reported as created
+    elif template is None:
         changed_fields = [option for option, api_key in FIELDS if api_key in desired]
         if tags:
             changed_fields.append("tags")
@@ -459,8 +469,8 @@ def ensure_present(module, client):
         changed_fields.append("tags")
     return present_result(
         "job_template",
-        bool(changed_fields),
-        before,
+        bool(changed_fields) or adopted,
+        None if adopted else before,
         to_result(template, final_tags),
         changed_fields=changed_fields,
         settings_differences=settings_differences,

@@ -144,6 +144,7 @@ queue:
 
 from ansible_collections.storytime.video_infra.plugins.module_utils import mediaconvert as mc
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
@@ -196,8 +197,13 @@ def create(module, client, tags):
             "Type": "CUSTOM",
         }
         return to_result(predicted, tags or {})
-    queue = mc.call(f"create queue {name}", client.create_queue, **request)["Queue"]
-    return to_result(queue, tags or {})
+    # A create sent again after a lost response (or racing another run) answers ConflictException: adopt.
+    created, queue = create_or_adopt(
+        lambda: mc.call(f"create queue {name}", client.create_queue, **request)["Queue"],
+        lambda: get_queue(client, name),
+        "ConflictException",
+    )
+    return to_result(queue, tags or {}) if created else None
 
 
 def ensure_present(module, client):
@@ -205,9 +211,12 @@ def ensure_present(module, client):
     name = params["name"]
     tags = mc.string_map("tags", params["tags"])
     queue = get_queue(client, name)
+    adopted = False
     if queue is None:
         after = create(module, client, tags)
-        return present_result("queue", True, None, after)
+        if after is not None:
+            return present_result("queue", True, None, after)
+        queue, adopted = get_queue(client, name), True  # converged below; reported as created
 
     refuse_reserved(queue)
     current_tags = mc.get_tags(client, queue["Arn"])
@@ -225,8 +234,8 @@ def ensure_present(module, client):
     tags_changed, final_tags = mc.ensure_tags(
         client, queue["Arn"], current_tags, tags, purge=params["purge_tags"], check_mode=module.check_mode
     )
-    changed = bool(update) or tags_changed
-    return present_result("queue", changed, before, to_result(queue, final_tags))
+    changed = bool(update) or tags_changed or adopted
+    return present_result("queue", changed, None if adopted else before, to_result(queue, final_tags))
 
 
 def ensure_absent(module, client):

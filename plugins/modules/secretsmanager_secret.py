@@ -225,6 +225,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9/_+=.@-]+$")
@@ -457,7 +458,17 @@ def create(module, client):
             request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
         if params["secret_string"] is not None:
             request["SecretString"] = params["secret_string"]
-        response = aws_call(f"create secret {name}", client.create_secret, **request)
+        # A create sent again after a lost response (or racing another run) answers ResourceExistsException:
+        # adopt the secret and converge it like an existing one (reported as created).
+        created, response = create_or_adopt(
+            lambda: aws_call(f"create secret {name}", client.create_secret, **request),
+            lambda: describe(client, name),
+            "ResourceExistsException",
+        )
+        if not created:
+            adopted = update(module, client, response)
+            settings = ["secret"] + [s for s in adopted["changed_settings"] if s != "secret"]
+            return present_result(params, settings, {}, adopted["secret"])
         after["arn"] = response["ARN"]
         if policy is not None:
             put_policy(client, name, policy)

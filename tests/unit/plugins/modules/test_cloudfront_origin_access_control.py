@@ -172,3 +172,57 @@ def test_throttling_is_retried(runner):
 
     assert not result.failed, result.result
     assert result.result["changed"] is False
+
+
+def test_create_answered_already_exists_adopts_the_oac(runner):
+    """A create whose first attempt succeeded but whose response was lost is sent again by botocore and answered
+    OriginAccessControlAlreadyExists: the module adopts the OAC it made (no second create, no update)."""
+    stub = runner.stub("cloudfront")
+    listed(stub, None)
+    stub.add_client_error("create_origin_access_control", "OriginAccessControlAlreadyExists", http_status_code=409)
+    listed(stub)
+
+    result = runner.run(mod.main, ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["origin_access_control"]["id"] == OAC_ID
+    assert result.result["diff"]["before"] == {}
+    stub.assert_no_pending_responses()
+
+
+def test_adopted_oac_is_converged(runner):
+    """Another run created the OAC with another description in between: adopted, then updated with its ETag."""
+    stub = runner.stub("cloudfront")
+    old = dict(CONFIG, Description="made by another run")
+    listed(stub, None)
+    stub.add_client_error("create_origin_access_control", "OriginAccessControlAlreadyExists", http_status_code=409)
+    listed(stub, old)
+    stub.add_response(
+        "get_origin_access_control",
+        {"OriginAccessControl": {"Id": OAC_ID, "OriginAccessControlConfig": old}, "ETag": "E1"},
+    )
+    stub.add_response(
+        "update_origin_access_control",
+        {"OriginAccessControl": {"Id": OAC_ID, "OriginAccessControlConfig": CONFIG}, "ETag": "E2"},
+        {"Id": OAC_ID, "IfMatch": "E1", "OriginAccessControlConfig": CONFIG},
+    )
+
+    result = runner.run(mod.main, ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["origin_access_control"]["description"] == CONFIG["Description"]
+
+
+def test_already_exists_but_not_found_fails(runner):
+    """AlreadyExists while no OAC of that name is listed is not adopted: the error is reported."""
+    stub = runner.stub("cloudfront")
+    listed(stub, None)
+    stub.add_client_error("create_origin_access_control", "OriginAccessControlAlreadyExists", http_status_code=409)
+    listed(stub, None)
+
+    result = runner.run(mod.main, ARGS)
+
+    assert result.failed
+    assert "OriginAccessControlAlreadyExists" in str(result.result)

@@ -46,18 +46,29 @@ def no_private_key_in(result):
     return "PRIVATE KEY" not in text
 
 
-def test_generates_registers_and_stores_when_the_secret_is_empty(runner):
+def stored(sm, value):
+    """A PutSecretValue of ``value`` and the read-back that finds it there."""
+    sm.add_response(
+        "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": value, "ClientRequestToken": ANY}
+    )
+    sm.add_response("get_secret_value", {"SecretString": value}, {"SecretId": SECRET})
+
+
+def test_generates_registers_and_stores_when_the_secret_is_empty(runner, key, monkeypatch):
+    monkeypatch.setattr(mod, "new_private_key", lambda: key)
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
     describe(sm)
     sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
+    # The private half is kept first (no key_pair_id yet), then the public half registered, then the pair stored;
+    # each write is read back.
+    stored(sm, keys.secret_string_of(None, key))
     cloudfront.add_response("create_public_key", public_key("KNEW", "x"), {"PublicKeyConfig": ANY})
-    sm.add_response(
-        "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
-    )
+    stored(sm, keys.secret_string_of("KNEW", key))
 
     result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
 
     assert not result.failed, result.result
+    sm.assert_no_pending_responses()
     assert result.result["changed"] is True
     key = result.result["signing_key"]
     assert key["generated"] is True and key["key_pair_id"] == "KNEW"
@@ -243,3 +254,68 @@ def test_encrypted_private_key_is_refused(runner, key):
 
     assert result.failed
     assert "is encrypted" in result.result["msg"]
+
+
+def test_pending_pair_left_by_a_stopped_run_is_completed_with_its_own_key(runner, key):
+    """A run stopped after keeping the private key and registering its public half (its answer lost, or SIGTERM
+    before the pair was stored): the next run adopts that public key (PublicKeyAlreadyExists) and stores the
+    pair; no second key is generated."""
+    private, public = pems(key)
+    name = keys.public_key_name("storytime-unit", public)
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    describe(sm)
+    sm.add_response(
+        "get_secret_value",
+        {"SecretString": json.dumps({"key_pair_id": None, "private_key_pem": private})},
+        {"SecretId": SECRET},
+    )
+    cloudfront.add_client_error("create_public_key", "PublicKeyAlreadyExists", http_status_code=409)
+    cloudfront.add_response(
+        "list_public_keys",
+        {
+            "PublicKeyList": {
+                "MaxItems": 100,
+                "Quantity": 1,
+                "Items": [
+                    {"Id": "KPENDING", "Name": name, "CreatedTime": "2026-11-24T00:00:00Z", "EncodedKey": public}
+                ],
+            }
+        },
+    )
+    sm.add_response(
+        "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
+    )
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["signing_key"]["key_pair_id"] == "KPENDING"
+    assert result.result["signing_key"]["public_key_name"] == name
+    sm.assert_no_pending_responses()
+    cloudfront.assert_no_pending_responses()
+
+
+def test_a_run_that_loses_the_race_for_the_secret_removes_its_key_and_says_so(runner, key, monkeypatch):
+    """Two runs generated a key at once: the one whose pair is not in the secret when read back deletes the
+    public key it registered (in no key group yet) and fails saying another run is in progress."""
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    monkeypatch.setattr(mod, "new_private_key", lambda: key)
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    describe(sm)
+    sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
+    stored(sm, keys.secret_string_of(None, key))
+    cloudfront.add_response("create_public_key", public_key("KMINE", "x"), {"PublicKeyConfig": ANY})
+    sm.add_response(
+        "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
+    )
+    sm.add_response("get_secret_value", {"SecretString": keys.secret_string_of("KOTHER", other)}, {"SecretId": SECRET})
+    cloudfront.add_response("get_public_key", public_key("KMINE", "x"), {"Id": "KMINE"})
+    cloudfront.add_response("delete_public_key", {}, {"Id": "KMINE", "IfMatch": "E1"})
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
+
+    assert result.failed
+    assert "another run is in progress" in result.result["msg"]
+    assert no_private_key_in(result)
+    cloudfront.assert_no_pending_responses()

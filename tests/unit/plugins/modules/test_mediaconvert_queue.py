@@ -330,3 +330,22 @@ def test_empty_name_fails_before_any_call(runner):
 
     assert result.failed
     assert runner.client_requests == []
+
+
+def test_create_answered_conflict_adopts_the_queue(runner):
+    """CreateQueue sent again after a lost response answers ConflictException: the queue is adopted, its tags
+    converged, and no second create is sent."""
+    stub = runner.stub("mediaconvert")
+    queue_missing(stub)
+    stub.add_client_error("create_queue", "ConflictException", http_status_code=409)
+    get_queue(stub, queue())
+    get_queue(stub, queue())
+    list_tags(stub, dict(TAGS))
+
+    result = runner.run(mod.main, args(description=DESCRIPTION, tags=TAGS))
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["queue"]["arn"] == ARN
+    assert result.result["diff"]["before"] == {}
+    stub.assert_no_pending_responses()

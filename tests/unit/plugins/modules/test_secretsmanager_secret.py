@@ -600,3 +600,20 @@ def test_name_that_looks_like_an_arn_suffix_is_warned_about(runner, sm):
 
     assert not result.failed, result.result
     assert any("hyphen followed by six characters" in w for w in runner.warnings)
+
+
+def test_create_answered_resource_exists_adopts_the_secret(runner, sm):
+    """CreateSecret sent again after a lost response (or made first by another run) answers
+    ResourceExistsException: the secret is described again and converged, not created twice."""
+    describe_missing(sm)
+    sm.add_client_error("create_secret", "ResourceExistsException", http_status_code=400)
+    describe_found(sm, value=False, tags=TAGS)
+
+    result = runner.run(mod.main, args())
+
+    assert not result.failed, result.result
+    assert sm.operations == ["DescribeSecret", "CreateSecret", "DescribeSecret"]
+    assert result.result["changed"] is True
+    assert result.result["changed_settings"] == ["secret"]
+    assert result.result["secret"]["arn"] == ARN
+    assert result.result["diff"]["before"] == {}
