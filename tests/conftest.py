@@ -26,3 +26,33 @@ def aws(local_aws_server: LocalAWS) -> LocalAWS:
     """The shared server, emptied before the test."""
     local_aws_server.reset()
     return local_aws_server
+
+
+#: Scenario test files, costliest first (measured with ``pytest --durations``): each test runs ansible-playbook
+#: several times. Handing them out first lets pytest-xdist fill the end of the run with the quick unit tests
+#: instead of leaving one worker idle behind a long scenario.
+COSTLIEST_FIRST = (
+    "test_teardown.py",
+    "test_site_storage.py",
+    "test_site_cloudfront.py",
+    "test_faults.py",
+    "test_site_keys.py",
+    "test_site_mediaconvert.py",
+    "test_validate_checklist.py",
+    "test_key_rotation.py",
+    "test_site_outputs.py",
+    "test_custom_domain.py",
+)
+
+
+def _cost_rank(item: pytest.Item) -> tuple[int, int]:
+    path = item.path
+    if path.parent.name != "scenarios":
+        return (2 if path.parent.name == "unit" or "unit" in path.parts else 1, 0)
+    name = path.name
+    return (0, COSTLIEST_FIRST.index(name) if name in COSTLIEST_FIRST else len(COSTLIEST_FIRST))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Scenario tests first (costliest first), then the local AWS's tests, then unit tests (stable within each)."""
+    items.sort(key=_cost_rank)

@@ -214,3 +214,13 @@ def test_resource_policy_and_teardown_with_restore(plays, secretsmanager):
     assert VALUE_CALLS.isdisjoint(op for _svc, op in back.calls)
     assert outputs_of(back)["cloudfront_private_key_secret_arn"] == arn
     assert "DeletedDate" not in secretsmanager.describe_secret(SecretId=secret_name())
+
+
+def test_the_role_alone_checks_its_inputs_before_any_aws_call(plays):
+    """site.yml checks every role's inputs in its first play and the roles then skip their own check; a role used on
+    its own (here through include_role, outside site.yml) must still refuse a bad input before its first AWS call."""
+    task = {"name": "Secrets role", "ansible.builtin.include_role": {"name": "storytime.video_infra.secrets"}}
+    run = plays.run([task], extra_vars={"secrets_recovery_window_days": 3})
+    assert run.rc != 0
+    assert run.calls == []
+    assert any("secrets_recovery_window_days" in message for message in run.failure_messages()), run.failure_messages()
