@@ -60,6 +60,7 @@ from werkzeug.serving import make_server
 from local_aws import acm
 from local_aws import iam_auth
 from local_aws import identities
+from local_aws import s3_logging
 from local_aws import s3_notifications
 from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontExtension
@@ -178,6 +179,7 @@ class LocalAWSApp:
                 bind(self.fallback)
         s3_policy.install()
         s3_notifications.install()
+        s3_logging.install()
         acm.install()
         self.gate = iam_auth.Gate()
         identities.seed()
