@@ -10,7 +10,7 @@ LINK := .collections/ansible_collections/storytime/video_infra
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help install audit demo test lint sanity unit scenarios molecule benchmark build local-aws-up local-aws-down changelog clean
+.PHONY: help install audit prowler demo test lint sanity unit scenarios molecule benchmark build local-aws-up local-aws-down changelog clean
 
 help:
 	@echo "make demo            create the venv, start the local AWS, run site.yml and validate.yml on inventories/local, print the outputs and the checklist, stop"
@@ -46,7 +46,9 @@ $(PROWLER_STAMP): audit/prowler-requirements.txt audit/prowler-constraints.txt
 	rm -f $(PROWLER_VENV)/.installed-*
 	touch $@
 
-audit: install $(PROWLER_STAMP)
+prowler: $(PROWLER_STAMP)
+
+audit: install prowler
 	tools/audit.sh
 
 demo: install

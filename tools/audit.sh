@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+export PATH="$ROOT/.venv/bin:$PATH"
 export ANSIBLE_CONFIG="$ROOT/ansible.cfg"
 PROWLER_VENV="${PROWLER_VENV:-$ROOT/.build/prowler-venv}"
 OUT="$ROOT/.build/audit"
