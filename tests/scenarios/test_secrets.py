@@ -121,7 +121,8 @@ def test_role_creates_the_secret_without_a_value_and_a_second_run_only_reads(pla
 
     assert again.stats(HOST)["changed"] == 0
     assert again.writes == []
-    assert again.calls == POLICY_LOOKUPS + [
+    assert again.calls == [
+        *POLICY_LOOKUPS,
         ("Secrets Manager", "DescribeSecret"),
         ("Secrets Manager", "GetResourcePolicy"),
     ]

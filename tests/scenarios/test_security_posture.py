@@ -223,3 +223,57 @@ def test_extra_readers_and_writers_are_named_in_the_policy(playbook, aws):
     deny, readers_only = secret_policy(aws)["Statement"]
     assert deny["Condition"]["StringNotEquals"]["aws:PrincipalArn"] == sorted([OPERATOR, RAILS, reader_arn, writer])
     assert readers_only["Principal"] == {"AWS": sorted([RAILS, reader_arn])}
+
+
+def test_the_distribution_logs_into_the_logs_bucket_with_standard_logging_v2(playbook, aws, s3):
+    """CloudFront Developer Guide, "Configure standard logging (v2)"; CloudWatch Logs User Guide, "Logs sent to
+    Amazon S3" (the bucket policy for delivery.logs.amazonaws.com, no ACLs):
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html"""
+    run = playbook.run()
+    assert run.rc == 0, run.failure_messages()
+    logs = aws.client("logs", region_name="us-east-1")
+    distribution = aws.client("cloudfront").list_distributions()["DistributionList"]["Items"][0]
+
+    (source,) = logs.describe_delivery_sources()["deliverySources"]
+    assert source["name"] == "storytime-local-hls"
+    assert source["resourceArns"] == [distribution["ARN"]]
+    assert source["logType"] == "ACCESS_LOGS"
+    (destination,) = logs.describe_delivery_destinations()["deliveryDestinations"]
+    assert destination["deliveryDestinationConfiguration"] == {
+        "destinationResourceArn": f"arn:aws:s3:::{LOGS}/cloudfront"
+    }
+    assert destination["outputFormat"] == "json"
+    (delivery,) = logs.describe_deliveries()["deliveries"]
+    assert delivery["deliverySourceName"] == source["name"]
+    assert delivery["deliveryDestinationArn"] == destination["arn"]
+
+    policy = {s["Sid"]: s for s in json.loads(s3.get_bucket_policy(Bucket=LOGS)["Policy"])["Statement"]}
+    assert policy["AllowCloudFrontStandardLogs"] == {
+        "Sid": "AllowCloudFrontStandardLogs",
+        "Effect": "Allow",
+        "Principal": {"Service": "delivery.logs.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{LOGS}/cloudfront/AWSLogs/{ACCOUNT}/*",
+        "Condition": {
+            "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": ACCOUNT},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:logs:us-east-1:{ACCOUNT}:delivery-source:*"},
+        },
+    }
+
+    again = playbook.run(tags="cloudfront")
+    assert again.stats()["changed"] == 0
+    assert again.writes == []
+
+    # A delivery of the collection's source to a destination added out of band is reported and removed.
+    foreign = logs.put_delivery_destination(
+        name="foreign",
+        deliveryDestinationConfiguration={"destinationResourceArn": "arn:aws:s3:::elsewhere"},
+    )["deliveryDestination"]
+    logs.create_delivery(deliverySourceName=source["name"], deliveryDestinationArn=foreign["arn"])
+    check = playbook.run(tags="cloudfront", check=True)
+    assert check.writes == []
+    (result,) = check.task_results("Access logs of the distribution into the access logs bucket")
+    assert result["changed"] is True
+    repair = playbook.run(tags="cloudfront")
+    assert repair.writes == ["DeleteDelivery"]
+    assert [d["deliveryDestinationArn"] for d in logs.describe_deliveries()["deliveries"]] == [destination["arn"]]
