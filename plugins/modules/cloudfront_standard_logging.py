@@ -10,7 +10,7 @@ version_added: 0.3.0
 short_description: CloudFront standard logging (v2) of a distribution into an S3 bucket
 description:
   - Manages the three CloudWatch Logs resources through which CloudFront standard logging (v2) delivers a
-    distribution's access logs to Amazon S3 (CloudFront Developer Guide, "Configure standard logging (v2)"): a
+    distribution's access logs to Amazon S3 (CloudFront Developer Guide, "Configure standard logging (v2)"), a
     delivery source O(name) for the distribution (log type C(ACCESS_LOGS)), a delivery destination O(name)
     for the S3 bucket and prefix, and the delivery between them.
   - Unlike standard logging (legacy), v2 needs no ACL on the bucket, so the bucket can keep object ownership
