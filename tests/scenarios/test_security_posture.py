@@ -65,6 +65,7 @@ def test_converge_logs_both_buckets_into_a_private_logs_bucket_and_sends_master_
         "DenyInsecureTransport",
         "AllowS3ServerAccessLogsOfMasterUploads",
         "AllowS3ServerAccessLogsOfHlsOutputs",
+        "AllowCloudFrontStandardLogs",
     }
     for sid, source in (
         ("AllowS3ServerAccessLogsOfMasterUploads", MASTER),
@@ -264,10 +265,13 @@ def test_the_distribution_logs_into_the_logs_bucket_with_standard_logging_v2(pla
     assert again.stats()["changed"] == 0
     assert again.writes == []
 
-    # A delivery of the collection's source to a destination added out of band is reported and removed.
+    # A delivery of the collection's source to a destination added out of band is reported and removed. (A source
+    # has at most one delivery per destination type, so the foreign one goes to a log group.)
     foreign = logs.put_delivery_destination(
         name="foreign",
-        deliveryDestinationConfiguration={"destinationResourceArn": "arn:aws:s3:::elsewhere"},
+        deliveryDestinationConfiguration={
+            "destinationResourceArn": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:foreign-cloudfront-logs"
+        },
     )["deliveryDestination"]
     logs.create_delivery(deliverySourceName=source["name"], deliveryDestinationArn=foreign["arn"])
     check = playbook.run(tags="cloudfront", check=True)
