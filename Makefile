@@ -10,11 +10,12 @@ LINK := .collections/ansible_collections/storytime/video_infra
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help install demo test lint sanity unit scenarios molecule benchmark build local-aws-up local-aws-down changelog clean
+.PHONY: help install audit prowler demo test lint sanity unit scenarios molecule benchmark build local-aws-up local-aws-down changelog clean
 
 help:
 	@echo "make demo            create the venv, start the local AWS, run site.yml and validate.yml on inventories/local, print the outputs and the checklist, stop"
 	@echo "make test            the whole test suite: lint, sanity, unit, scenarios against the local AWS (what CI runs)"
+	@echo "make audit           converge inventories/local on a local AWS and run Prowler (s3, cloudfront, secretsmanager, iam); fails on any unmuted finding"
 	@echo "make local-aws-up    start the local AWS in the background; prints AWS_ENDPOINT_URL=..."
 	@echo "make local-aws-down  stop the local AWS started by local-aws-up"
 	@echo "make benchmark       API calls and wall time of converge, no-op and check runs, against the stock modules"
@@ -32,6 +33,23 @@ $(LINK):
 	ln -sfn ../../.. $(LINK)
 
 install: $(STAMP) $(LINK)
+
+# Prowler in a virtualenv of its own (its pins clash with the project's): Python 3.12 when there is one.
+PROWLER_PYTHON ?= $(shell command -v python3.12 || echo $(PYTHON))
+PROWLER_VENV := .build/prowler-venv
+PROWLER_STAMP := $(PROWLER_VENV)/.installed-$(shell cat audit/prowler-requirements.txt audit/prowler-constraints.txt | cksum | cut -d' ' -f1)
+
+$(PROWLER_STAMP): audit/prowler-requirements.txt audit/prowler-constraints.txt
+	test -x $(PROWLER_VENV)/bin/python || $(PROWLER_PYTHON) -m venv $(PROWLER_VENV)
+	$(PROWLER_VENV)/bin/python -m pip install --quiet --upgrade pip==24.3.1
+	$(PROWLER_VENV)/bin/python -m pip install --quiet -r audit/prowler-requirements.txt -c audit/prowler-constraints.txt
+	rm -f $(PROWLER_VENV)/.installed-*
+	touch $@
+
+prowler: $(PROWLER_STAMP)
+
+audit: install prowler
+	tools/audit.sh
 
 demo: install
 	tools/demo.sh

@@ -60,6 +60,8 @@ from werkzeug.serving import make_server
 from local_aws import acm
 from local_aws import iam_auth
 from local_aws import identities
+from local_aws import s3_logging
+from local_aws import s3_notifications
 from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontExtension
 from local_aws.cloudfront_edge import CloudFrontEdgeExtension
@@ -176,6 +178,8 @@ class LocalAWSApp:
             if callable(bind):
                 bind(self.fallback)
         s3_policy.install()
+        s3_notifications.install()
+        s3_logging.install()
         acm.install()
         self.gate = iam_auth.Gate()
         identities.seed()

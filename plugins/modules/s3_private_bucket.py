@@ -182,6 +182,31 @@ options:
       abort_incomplete_multipart_upload_days:
         description: Days after which an unfinished multipart upload is aborted and its parts deleted.
         type: int
+  access_logging:
+    description:
+      - S3 server access logging of the bucket into O(access_logging.target_bucket) (same account and region).
+        V({}) turns logging off. When not set, logging is not read or changed.
+      - With object ownership BucketOwnerEnforced on the target bucket, S3 delivers the logs under the target
+        bucket's policy, which must allow C(s3:PutObject) to the service principal C(logging.s3.amazonaws.com)
+        (S3 User Guide, "Permissions for log delivery"); target grants (ACLs) are not used.
+    type: dict
+    version_added: 0.3.0
+    suboptions:
+      target_bucket:
+        description: Bucket the log objects are written to; V("") (or no value) turns logging off.
+        type: str
+      target_prefix:
+        description: Key prefix of the log objects, for example V(s3/storytime-master-uploads-prod/).
+        type: str
+        default: ""
+  eventbridge_notifications:
+    description:
+      - Send the bucket's events to Amazon EventBridge (the account's default event bus, every S3 event type).
+      - The module owns the whole notification configuration when this is set; SNS, SQS or Lambda notification
+        configurations added out of band are reported and removed. V(false) removes every notification
+        configuration. When not set, the notification configuration is not read or changed.
+    type: bool
+    version_added: 0.3.0
   force:
     description:
       - With O(state=absent), delete every object version and delete marker before deleting the
@@ -253,6 +278,14 @@ EXAMPLES = r"""
     name: storytime-master-uploads-dev
     state: absent
     force: true
+
+- name: Master bucket that logs its requests into the logs bucket and sends its events to EventBridge
+  storytime.video_infra.s3_private_bucket:
+    name: storytime-master-uploads-prod
+    access_logging:
+      target_bucket: storytime-access-logs-prod
+      target_prefix: s3/storytime-master-uploads-prod/
+    eventbridge_notifications: true
 """
 
 RETURN = r"""
@@ -315,6 +348,19 @@ bucket:
       type: list
       elements: dict
       returned: when O(lifecycle_rules) is set
+    access_logging:
+      description: Server access logging, C(target_bucket) and C(target_prefix), or V({}) when off.
+      type: dict
+      returned: when O(access_logging) is set
+      sample: {"target_bucket": "storytime-access-logs-prod", "target_prefix": "s3/storytime-master-uploads-prod/"}
+    eventbridge_notifications:
+      description: Whether the bucket sends its events to EventBridge.
+      type: bool
+      returned: when O(eventbridge_notifications) is set
+    notification_configuration:
+      description: Other notification configurations found (SNS, SQS, Lambda), removed by the task.
+      type: dict
+      returned: when O(eventbridge_notifications) is set
     tags:
       description: Bucket tags.
       type: dict
@@ -357,6 +403,8 @@ SETTINGS = (
     "versioning",
     "lifecycle_rules",
     "cors_rules",
+    "access_logging",
+    "notifications",
     "tags",
 )
 MISSING_CODES = [
@@ -415,6 +463,23 @@ def find_bucket(client, name, region):
     return bucket_region
 
 
+def logging_from_api(response):
+    enabled = (response or {}).get("LoggingEnabled")
+    if not enabled:
+        return {}
+    return {"target_bucket": enabled.get("TargetBucket"), "target_prefix": enabled.get("TargetPrefix") or ""}
+
+
+NOTIFICATION_KEYS = ("TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations")
+
+
+def notifications_from_api(response):
+    """``{"eventbridge": bool, "other": {...}}``: EventBridge delivery and any SNS/SQS/Lambda configurations."""
+    response = response or {}
+    other = {key: response[key] for key in NOTIFICATION_KEYS if response.get(key)}
+    return {"eventbridge": "EventBridgeConfiguration" in response, "other": other}
+
+
 # setting -> (what is read, S3 client method, normaliser of the response)
 READERS = {
     "public_access_block": (
@@ -441,6 +506,12 @@ READERS = {
         lambda r: cfg.lifecycle_rules_from_api(r.get("Rules")),
     ),
     "tags": ("tags", "get_bucket_tagging", lambda r: boto3_tag_list_to_ansible_dict(r.get("TagSet") or [])),
+    "access_logging": ("server access logging", "get_bucket_logging", logging_from_api),
+    "notifications": (
+        "notification configuration",
+        "get_bucket_notification_configuration",
+        notifications_from_api,
+    ),
 }
 
 
@@ -475,6 +546,10 @@ def managed_settings(params):
         managed.append("cors_rules")
     if params["lifecycle_rules"] is not None:
         managed.append("lifecycle_rules")
+    if params["access_logging"] is not None:
+        managed.append("access_logging")
+    if params["eventbridge_notifications"] is not None:
+        managed.append("notifications")
     if params["tags"] is not None:
         managed.append("tags")
     return managed
@@ -558,6 +633,15 @@ def desired_settings(params, current, region):
         desired["cors_rules"] = cfg.cors_rules_to_api(params["cors_rules"])
     if params["lifecycle_rules"] is not None:
         desired["lifecycle_rules"] = cfg.lifecycle_rules_to_api(params["lifecycle_rules"])
+    if params["access_logging"] is not None:
+        logging = params["access_logging"]
+        desired["access_logging"] = (
+            {"target_bucket": logging["target_bucket"], "target_prefix": logging.get("target_prefix") or ""}
+            if logging.get("target_bucket")
+            else {}
+        )
+    if params["eventbridge_notifications"] is not None:
+        desired["notifications"] = {"eventbridge": params["eventbridge_notifications"], "other": {}}
     if params["tags"] is not None:
         existing = current.get("tags") or {}
         to_set, to_unset = compare_aws_tags(existing, params["tags"], params["purge_tags"])
@@ -641,6 +725,23 @@ def write_setting(client, name, setting, value):
             )
         else:
             aws_call(f"delete CORS rules of {name}", client.delete_bucket_cors, Bucket=name)
+    elif setting == "access_logging":
+        status = {}
+        if value:
+            status = {
+                "LoggingEnabled": {"TargetBucket": value["target_bucket"], "TargetPrefix": value["target_prefix"]}
+            }
+        aws_call(
+            f"put server access logging on {name}", client.put_bucket_logging, Bucket=name, BucketLoggingStatus=status
+        )
+    elif setting == "notifications":
+        configuration = {"EventBridgeConfiguration": {}} if value["eventbridge"] else {}
+        aws_call(
+            f"put notification configuration on {name}",
+            client.put_bucket_notification_configuration,
+            Bucket=name,
+            NotificationConfiguration=configuration,
+        )
     elif setting == "tags":
         if value:
             aws_call(
@@ -710,6 +811,13 @@ def to_result(name, arn, region, settings):
             result[setting] = [camel_dict_to_snake_dict(item) for item in value]
         else:
             result[setting] = camel_dict_to_snake_dict(value)
+    if "access_logging" in settings:
+        result["access_logging"] = settings["access_logging"] or {}
+    if "notifications" in settings:
+        notifications = settings["notifications"] or {"eventbridge": False, "other": {}}
+        result.pop("notifications", None)
+        result["eventbridge_notifications"] = notifications["eventbridge"]
+        result["notification_configuration"] = notifications["other"]
     if isinstance(result.get("versioning"), bool):
         result["versioning"] = "Enabled" if result["versioning"] else "Suspended"
     return result
@@ -732,6 +840,7 @@ def ensure_present(module, client, region):
         changed_settings = [s for s in SETTINGS if s in desired and s != "object_ownership"]
         changed_settings = [s for s in changed_settings if not (s == "versioning" and desired[s] is False)]
         changed_settings = [s for s in changed_settings if desired[s] not in (None, [], {})]
+        changed_settings = [s for s in changed_settings if not (s == "notifications" and not desired[s]["eventbridge"])]
     after = dict(current)
     for setting in changed_settings:
         after[setting] = final_value(setting, current.get(setting), desired[setting])
@@ -837,6 +946,14 @@ def main():
                 abort_incomplete_multipart_upload_days=dict(type="int"),
             ),
         ),
+        access_logging=dict(
+            type="dict",
+            options=dict(
+                target_bucket=dict(type="str"),
+                target_prefix=dict(type="str", default=""),
+            ),
+        ),
+        eventbridge_notifications=dict(type="bool"),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         force=dict(type="bool", default=False),

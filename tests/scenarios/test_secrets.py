@@ -28,6 +28,13 @@ SECRET_VALUE = json.dumps(
         "-----END PRIVATE KEY-----\n",
     }
 )
+# The lookups of the secret's resource policy: who runs the play, and the local Rails user's ARN (issue 12).
+POLICY_LOOKUPS = [
+    ("STS", "GetCallerIdentity"),
+    ("IAM", "ListAccountAliases"),
+    ("IAM", "GetUser"),
+    ("IAM", "GetLoginProfile"),
+]
 SECRET_FRAGMENTS = (SECRET_VALUE, "MIIEvQIBADANscenarioSecretMaterial0123456789")
 
 
@@ -102,7 +109,8 @@ def test_role_creates_the_secret_without_a_value_and_a_second_run_only_reads(pla
     run = plays.role()
 
     assert VALUE_CALLS.isdisjoint(op for _svc, op in run.calls), run.calls
-    assert run.writes == ["CreateSecret"]
+    # The secret's resource policy (issue 12) is put right after the secret is created.
+    assert run.writes == ["CreateSecret", "PutResourcePolicy"]
     secret = assert_container_only(secretsmanager, secret_name())
     assert outputs_of(run) == {
         "cloudfront_private_key_secret_arn": secret["ARN"],
@@ -113,7 +121,11 @@ def test_role_creates_the_secret_without_a_value_and_a_second_run_only_reads(pla
 
     assert again.stats(HOST)["changed"] == 0
     assert again.writes == []
-    assert again.calls == [("Secrets Manager", "DescribeSecret")]
+    assert again.calls == [
+        *POLICY_LOOKUPS,
+        ("Secrets Manager", "DescribeSecret"),
+        ("Secrets Manager", "GetResourcePolicy"),
+    ]
     assert outputs_of(again)["cloudfront_private_key_secret_arn"] == secret["ARN"]
 
 
@@ -122,7 +134,8 @@ def test_prod_like_run_manages_the_container_and_leaves_an_injected_value_alone(
     run = plays.role(extra_vars=prod)
 
     assert VALUE_CALLS.isdisjoint(op for _svc, op in run.calls), run.calls
-    assert run.writes == ["CreateSecret"]
+    # The secret's resource policy (issue 12) is put right after the secret is created.
+    assert run.writes == ["CreateSecret", "PutResourcePolicy"]
     assert_container_only(secretsmanager, secret_name("prod"))
     assert [s["Name"] for s in secretsmanager.list_secrets()["SecretList"]] == [secret_name("prod")]
 
@@ -140,10 +153,10 @@ def test_check_mode_on_a_fresh_account_predicts_and_creates_nothing(plays, secre
     run = plays.role(check=True, diff=True)
 
     assert run.writes == []
-    assert run.reads == ["DescribeSecret"]
+    assert run.reads == [op for _svc, op in POLICY_LOOKUPS] + ["DescribeSecret"]
     assert run.stats(HOST)["changed"] == 1
     (result,) = run.task_results("Secret for the CloudFront private key (container only)")
-    assert result["changed_settings"] == ["secret", "description", "tags"]
+    assert result["changed_settings"] == ["secret", "description", "tags", "resource_policy"]
     assert result["secret"]["arn"] is None
     assert result["secret"]["has_value"] is False
     assert outputs_of(run) == {
@@ -207,7 +220,7 @@ def test_resource_policy_and_teardown_with_restore(plays, secretsmanager):
     assert gone.writes == ["DeleteSecret"]
     assert secretsmanager.describe_secret(SecretId=secret_name()).get("DeletedDate")
 
-    back = plays.role()
+    back = plays.role(extra_vars={"secrets_resource_policy": policy})
     (result,) = back.task_results("Secret for the CloudFront private key (container only)")
     assert result["changed_settings"] == ["restore"]
     assert back.writes == ["RestoreSecret"]
