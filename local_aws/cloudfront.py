@@ -135,6 +135,29 @@ def _error_documentation(code: str) -> str:
     return re.sub(r"\s+", " ", text).strip() or code
 
 
+#: A country as GeoRestriction takes it: a two-letter, upper-case ISO 3166-1 alpha-2 code.
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def _check_geo_restriction(config: dict[str, Any]) -> None:
+    """CloudFront API reference, GeoRestriction: with ``whitelist`` or ``blacklist`` Quantity is the number of
+    countries (two-letter upper-case ISO 3166-1 alpha-2 codes); without a restriction (``none``) it is 0."""
+    geo = (config.get("Restrictions") or {}).get("GeoRestriction")
+    if not geo:
+        return
+    countries = items_of(geo)
+    kind = geo.get("RestrictionType")
+    if kind == "none" and countries:
+        raise cloudfront_error("InvalidGeoRestrictionParameter", "RestrictionType none takes no locations.")
+    if kind in ("whitelist", "blacklist") and not countries:
+        raise cloudfront_error("InvalidGeoRestrictionParameter", f"RestrictionType {kind} needs at least one location.")
+    bad = [code for code in countries if not _COUNTRY_CODE.match(str(code))]
+    if bad:
+        raise cloudfront_error(
+            "InvalidGeoRestrictionParameter", f"Locations must be ISO 3166-1 alpha-2 country codes: {', '.join(bad)}."
+        )
+
+
 def cloudfront_error(code: str, message: str | None = None) -> CloudFrontException:
     """Build an error moto serializes with the HTTP status the service model gives ``code``.
 
@@ -916,6 +939,7 @@ class LocalCloudFrontResponse(CloudFrontResponse):
         """Check what CloudFront checks and moto does not: quantities, origins, the viewer certificate and
         the aliases it must cover, and every referenced resource. ``dist_id``: the distribution updated."""
         _check_quantities(config)
+        _check_geo_restriction(config)
         self._validate_viewer_certificate(config, dist_id)
         for origin in items_of(config.get("Origins")):
             self._validate_origin(origin)

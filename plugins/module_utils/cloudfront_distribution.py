@@ -10,6 +10,7 @@ configurations can be compared exactly after :func:`canonical`.
 """
 
 import copy
+import re
 
 from ansible_collections.storytime.video_infra.plugins.module_utils.cloudfront import from_cf_list
 from ansible_collections.storytime.video_infra.plugins.module_utils.cloudfront import to_cf_list
@@ -20,6 +21,8 @@ DEFAULT_CERTIFICATE = {
     "MinimumProtocolVersion": "TLSv1",
     "CertificateSource": "cloudfront",
 }
+#: An ISO 3166-1 alpha-2 country code as CloudFront takes it in GeoRestriction (two upper-case letters).
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
 # Keys CloudFront returns in ViewerCertificate that are derived, not set.
 _DERIVED_CERTIFICATE_KEYS = ("Certificate", "CertificateSource")
 
@@ -29,7 +32,7 @@ def canonical(value):
     empty ``Items`` dropped. Lists of dicts keep their order (behaviour order matters)."""
     if isinstance(value, dict):
         result = {k: canonical(v) for k, v in value.items()}
-        if "Quantity" in result and set(result) <= {"Quantity", "Items", "Enabled", "CachedMethods"}:
+        if "Quantity" in result and set(result) <= {"Quantity", "Items", "Enabled", "CachedMethods", "RestrictionType"}:
             items = result.get("Items") or []
             if items and all(not isinstance(i, (dict, list)) for i in items):
                 items = sorted(items)
@@ -122,6 +125,26 @@ def _viewer_certificate(option):
     }
 
 
+def geo_restriction_problems(option):
+    """Why CloudFront would refuse this ``geo_restriction`` option (API reference, GeoRestriction): the countries
+    are two-letter upper-case ISO 3166-1 alpha-2 codes, at least one when restricting, none without a restriction."""
+    kind = option.get("restriction_type") or "none"
+    locations = option.get("locations") or []
+    problems = [
+        f"{code!r} is not a two-letter upper-case country code" for code in locations if not _COUNTRY.match(code)
+    ]
+    if kind == "none" and locations:
+        problems.append("restriction_type none takes no locations")
+    if kind != "none" and not locations:
+        problems.append(f"restriction_type {kind} needs at least one location")
+    return problems
+
+
+def _geo_restriction(option):
+    locations = sorted(set(option.get("locations") or []))
+    return {"RestrictionType": option.get("restriction_type") or "none", **to_cf_list(locations)}
+
+
 def new_config(caller_reference, comment):
     """The skeleton of a new distribution; :func:`apply_options` fills in the rest."""
     return {
@@ -178,6 +201,8 @@ def apply_options(current, params):
     for option, key in simple:
         if params.get(option) is not None:
             config[key] = params[option]
+    if params.get("geo_restriction") is not None:
+        config["Restrictions"] = {"GeoRestriction": _geo_restriction(params["geo_restriction"])}
     if params.get("logging") is not None:
         logging = params["logging"]
         config["Logging"] = {
@@ -222,6 +247,7 @@ def summarize(config):
     """DistributionConfig -> the module's option shape (used for the result and the diff)."""
     certificate = config.get("ViewerCertificate") or {}
     logging = config.get("Logging") or {}
+    geo = (config.get("Restrictions") or {}).get("GeoRestriction") or {}
     return {
         "comment": config.get("Comment"),
         "caller_reference": config.get("CallerReference"),
@@ -250,6 +276,10 @@ def summarize(config):
         "is_ipv6_enabled": config.get("IsIPV6Enabled"),
         "default_root_object": config.get("DefaultRootObject") or "",
         "web_acl_id": config.get("WebACLId") or "",
+        "geo_restriction": {
+            "restriction_type": geo.get("RestrictionType") or "none",
+            "locations": sorted(from_cf_list(geo)),
+        },
         "logging": {
             "bucket": logging.get("Bucket") or "",
             "prefix": logging.get("Prefix") or "",
@@ -289,4 +319,6 @@ def option_problems(params):
         problems.append(
             "viewer_certificate.acm_certificate_arn must be a certificate in us-east-1 (CloudFront's region)"
         )
+    if params.get("geo_restriction") is not None:
+        problems += [f"geo_restriction: {problem}" for problem in geo_restriction_problems(params["geo_restriction"])]
     return problems

@@ -226,6 +226,25 @@ options:
   web_acl_id:
     description: ARN of a WAF web ACL (CLOUDFRONT scope); V("") for none.
     type: str
+  geo_restriction:
+    description:
+      - Countries where CloudFront serves the content (V(whitelist)) or refuses it (V(blacklist)), by ISO 3166-1
+        alpha-2 code; CloudFront locates viewers with MaxMind GeoIP and answers others HTTP 403.
+      - Unset keeps what the distribution has; O(geo_restriction.restriction_type=none) lifts any restriction.
+    type: dict
+    suboptions:
+      restriction_type:
+        description: V(none), V(whitelist) or V(blacklist) (the values of the CloudFront API).
+        type: str
+        choices: [none, whitelist, blacklist]
+        default: none
+      locations:
+        description:
+          - Two-letter, upper-case country codes; at least one with V(whitelist) or V(blacklist), none with V(none).
+          - Compared as a set (the order does not matter).
+        type: list
+        elements: str
+        default: []
   logging:
     description:
       - Standard access logs to an S3 bucket (the bucket must allow ACLs). An empty O(logging.bucket) disables
@@ -377,6 +396,11 @@ distribution:
       description: WAF web ACL.
       type: str
       returned: always
+    geo_restriction:
+      description: Geo restriction (V(none) and no locations when there is none).
+      type: dict
+      returned: always
+      sample: {"restriction_type": "whitelist", "locations": ["DE", "FR"]}
     logging:
       description: Logging settings.
       type: dict
@@ -639,6 +663,13 @@ def main():
         is_ipv6_enabled=dict(type="bool"),
         default_root_object=dict(type="str"),
         web_acl_id=dict(type="str"),
+        geo_restriction=dict(
+            type="dict",
+            options=dict(
+                restriction_type=dict(type="str", default="none", choices=["none", "whitelist", "blacklist"]),
+                locations=dict(type="list", elements="str", default=[]),
+            ),
+        ),
         logging=dict(
             type="dict",
             options=dict(

@@ -1259,3 +1259,26 @@ def test_extension_claims_only_cloudfront_requests() -> None:
     assert not extension.matches(environ("/2020-05-31/cache-policy", "s3"))  # a bucket named 2020-05-31
     assert not extension.matches(environ("/moto-api/reset", "cloudfront"))
     assert not extension.matches({"PATH_INFO": "/2020-05-31/distribution"})
+
+
+@pytest.mark.parametrize(
+    ("geo", "message"),
+    [
+        ({"RestrictionType": "whitelist", "Quantity": 0}, "needs at least one location"),
+        ({"RestrictionType": "blacklist", "Quantity": 1, "Items": ["fr"]}, "ISO 3166-1 alpha-2"),
+        ({"RestrictionType": "whitelist", "Quantity": 2, "Items": ["FR", "FRA"]}, "ISO 3166-1 alpha-2"),
+        ({"RestrictionType": "none", "Quantity": 1, "Items": ["FR"]}, "takes no locations"),
+    ],
+)
+def test_geo_restriction_needs_country_codes_exactly_when_it_restricts(cf: Any, geo: dict, message: str) -> None:
+    """API reference, GeoRestriction (API_GeoRestriction.html): with whitelist or blacklist, Quantity is the number
+    of countries, each a two-letter upper-case ISO 3166-1 alpha-2 code; when geo restriction is not enabled,
+    Quantity is 0. Anything else is InvalidGeoRestrictionParameter (400), which CreateDistribution lists."""
+    config = distribution_config("geo")
+    config["Restrictions"] = {"GeoRestriction": geo}
+    with aws_error("InvalidGeoRestrictionParameter", 400):
+        cf.create_distribution(DistributionConfig=config)
+    assert distribution_count(cf) == 0
+    with pytest.raises(ClientError) as raised:
+        cf.create_distribution(DistributionConfig=config)
+    assert message in raised.value.response["Error"]["Message"]

@@ -133,6 +133,8 @@ def test_behaviour_stripped_of_its_key_group_is_restored(playbook, aws):
     config, summary = only_distribution(cloudfront)
     etag = cloudfront.get_distribution_config(Id=summary["Id"])["ETag"]
     config["CacheBehaviors"]["Items"][1]["TrustedKeyGroups"] = {"Enabled": False, "Quantity": 0}
+    # A geo restriction set out of band: the inventory says none (the default), so it goes too.
+    config["Restrictions"] = {"GeoRestriction": {"RestrictionType": "blacklist", "Quantity": 1, "Items": ["NL"]}}
     cloudfront.update_distribution(Id=summary["Id"], IfMatch=etag, DistributionConfig=config)
 
     check = playbook.run(check=True)
@@ -145,7 +147,32 @@ def test_behaviour_stripped_of_its_key_group_is_restored(playbook, aws):
     assert repair.writes == ["UpdateDistribution"]
     config, _ = only_distribution(cloudfront)
     assert config["CacheBehaviors"]["Items"][1]["TrustedKeyGroups"]["Enabled"] is True
+    assert config["Restrictions"]["GeoRestriction"] == {"RestrictionType": "none", "Quantity": 0}
     assert playbook.run().stats()["changed"] == 0
+
+
+def test_geo_restriction_from_the_inventory(playbook, aws):
+    """cloudfront_hls_geo_restriction_*: the distribution serves only the listed countries; --check --diff on an
+    inventory that lifts the restriction shows the change and writes nothing."""
+    inventory = playbook.inventory(
+        changes={
+            "cloudfront_hls_geo_restriction_type": "whitelist",
+            "cloudfront_hls_geo_restriction_locations": ["NL", "BE", "DE"],
+        }
+    )
+    run = playbook.run(inventory=inventory)
+    assert run.rc == 0, run.failure_messages()
+    config, _ = only_distribution(aws.client("cloudfront"))
+    geo = config["Restrictions"]["GeoRestriction"]
+    assert (geo["RestrictionType"], sorted(geo["Items"])) == ("whitelist", ["BE", "DE", "NL"])
+
+    check = playbook.run(check=True, diff=True)
+    assert check.rc == 0, check.failure_messages()
+    assert check.writes == []
+    (distribution,) = check.task_results("Distribution for the HLS bucket")
+    assert distribution["changed"] is True
+    assert distribution["diff"]["before"]["geo_restriction"]["locations"] == ["BE", "DE", "NL"]
+    assert distribution["diff"]["after"]["geo_restriction"] == {"restriction_type": "none", "locations": []}
 
 
 def test_a_second_key_joins_the_key_group(playbook, aws):

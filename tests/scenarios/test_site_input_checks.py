@@ -126,6 +126,15 @@ BAD_INPUTS = [
                  id="ttl-string-instead-of-integer"),
     pytest.param({"mediaconvert_renditions": "_720p"}, ["mediaconvert_renditions", "str", "dict"],
                  id="renditions-string-instead-of-list"),
+    # Geo restriction (CloudFront API reference, GeoRestriction: ISO 3166-1 alpha-2 codes; Quantity 0 without one).
+    pytest.param({"cloudfront_hls_geo_restriction_type": "whitelist", "cloudfront_hls_geo_restriction_locations":
+                 ["DE", "uk", "FRA"]}, ["cloudfront_hls_geo_restriction_locations", '["uk", "FRA"]',
+                 "two-letter upper-case ISO 3166-1 alpha-2"], id="geo-restriction-bad-country-codes"),
+    pytest.param({"cloudfront_hls_geo_restriction_type": "blacklist"}, ["cloudfront_hls_geo_restriction_type",
+                 "blacklist", "at least one country"], id="geo-restriction-without-countries"),
+    pytest.param({"cloudfront_hls_geo_restriction_type": "allowlist", "cloudfront_hls_geo_restriction_locations":
+                 ["DE"]}, ["cloudfront_hls_geo_restriction_type", "allowlist", "none, whitelist, blacklist"],
+                 id="geo-restriction-unknown-type"),
 ]  # fmt: skip
 
 

@@ -310,6 +310,18 @@ def test_delete_missing_is_a_no_op(runner):
             {"cache_behaviors": [{**BEHAVIOR, "path_pattern": "a/*"}, {**BEHAVIOR, "path_pattern": "a/*"}]},
             "each path_pattern must be unique",
         ),
+        (
+            {"geo_restriction": {"restriction_type": "whitelist", "locations": ["de"]}},
+            "geo_restriction: 'de' is not a two-letter upper-case country code",
+        ),
+        (
+            {"geo_restriction": {"restriction_type": "blacklist", "locations": []}},
+            "geo_restriction: restriction_type blacklist needs at least one location",
+        ),
+        (
+            {"geo_restriction": {"restriction_type": "none", "locations": ["DE"]}},
+            "geo_restriction: restriction_type none takes no locations",
+        ),
     ],
 )
 def test_bad_input_fails_before_any_call(runner, changes, message):
@@ -357,3 +369,68 @@ def test_given_distribution_id_that_does_not_exist_is_reported(runner):
 
     assert result.failed
     assert "Distribution EMISSING does not exist" in result.result["msg"]
+
+
+GEO = {"restriction_type": "whitelist", "locations": ["NL", "DE", "BE"]}
+
+
+def test_geo_restriction_is_written_sorted_and_read_back_as_converged(runner):
+    """CloudFront API reference, GeoRestriction: RestrictionType whitelist|blacklist|none, Quantity the number of
+    countries, Items their ISO 3166-1 alpha-2 codes. The module sends the codes sorted and compares them as a set."""
+    stub = runner.stub("cloudfront")
+    config = desired_config()
+    expected = copy.deepcopy(config)
+    expected["Restrictions"] = {
+        "GeoRestriction": {"RestrictionType": "whitelist", "Quantity": 3, "Items": ["BE", "DE", "NL"]}
+    }
+    listed(stub, summary(config))
+    stub.add_response("get_distribution_config", {"DistributionConfig": config, "ETag": "E5"}, {"Id": DIST_ID})
+    stub.add_response(
+        "update_distribution",
+        {"Distribution": distribution(expected, "InProgress"), "ETag": "E6"},
+        {"Id": DIST_ID, "IfMatch": "E5", "DistributionConfig": expected},
+    )
+
+    result = runner.run(mod.main, {**ARGS, "geo_restriction": GEO})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["diff"]["before"]["geo_restriction"] == {"restriction_type": "none", "locations": []}
+    assert result.result["distribution"]["geo_restriction"] == {
+        "restriction_type": "whitelist",
+        "locations": ["BE", "DE", "NL"],
+    }
+
+
+def test_geo_restriction_in_another_order_is_converged(runner):
+    stub = runner.stub("cloudfront")
+    config = desired_config()
+    config["Restrictions"] = {
+        "GeoRestriction": {"RestrictionType": "whitelist", "Quantity": 3, "Items": ["NL", "BE", "DE"]}
+    }
+    listed(stub, summary(config))
+    stub.add_response("get_distribution_config", {"DistributionConfig": config, "ETag": "E5"}, {"Id": DIST_ID})
+
+    result = runner.run(mod.main, {**ARGS, "geo_restriction": GEO})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+
+
+def test_geo_restriction_none_lifts_a_foreign_restriction(runner):
+    stub = runner.stub("cloudfront")
+    config = desired_config()
+    drifted = copy.deepcopy(config)
+    drifted["Restrictions"] = {"GeoRestriction": {"RestrictionType": "blacklist", "Quantity": 1, "Items": ["NL"]}}
+    listed(stub, summary(drifted))
+    stub.add_response("get_distribution_config", {"DistributionConfig": drifted, "ETag": "E5"}, {"Id": DIST_ID})
+    stub.add_response(
+        "update_distribution",
+        {"Distribution": distribution(config, "InProgress"), "ETag": "E6"},
+        {"Id": DIST_ID, "IfMatch": "E5", "DistributionConfig": config},
+    )
+
+    result = runner.run(mod.main, {**ARGS, "geo_restriction": {"restriction_type": "none", "locations": []}})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
