@@ -130,6 +130,12 @@ rotation:
         - Null in check mode when a new key would be staged.
       type: str
       sample: K3QWERTYUIOP12
+    current_public_key_pem:
+      description:
+        - Public half (PEM) of the current key pair; null when O(current_key_pair_id) is.
+        - Where the inventory lists the signing keys (prod), this replaces the retiring key in
+          C(cloudfront_hls_public_keys) before O(phase=retire).
+      type: str
     previous_key_pair_id:
       description: ID of the key pair the secret held before the task.
       type: str
@@ -226,6 +232,7 @@ class Rotation:
         rotation = {
             "phase": self.module.params["phase"],
             "current_key_pair_id": self.current_id,
+            "current_public_key_pem": public_pem(self.current_key),
             "previous_key_pair_id": self.current_id,
             "staged_public_key_name": None,
             "retiring_key_pair_ids": sorted(self.others),
@@ -327,6 +334,7 @@ def stage(module, rotation):
             "changed": True,
             "rotation": rotation.result(
                 current_key_pair_id=None,
+                current_public_key_pem=None,
                 previous_key_pair_id=previous,
                 retiring_key_pair_ids=retiring,
                 retire_after=iso(utcnow() + grace),
@@ -340,6 +348,7 @@ def stage(module, rotation):
     rotation.set_items([*rotation.items, new_id])
     rotation.secret.put(secret_string_of(new_id, key))
     rotation.current_id = new_id
+    rotation.current_key = key
     rotation.others = retiring
     return {
         "changed": True,
@@ -361,8 +370,9 @@ def retire(module, rotation):
         if registered and public_keys.fingerprint(registered["PublicKeyConfig"]["EncodedKey"]) in protected:
             raise cf.CloudFrontError(
                 f"Public key {key_id} ({registered['PublicKeyConfig']['Name']}) is still listed in"
-                " cloudfront_hls_public_keys; site.yml would trust it again. Remove it from the inventory first;"
-                " nothing was retired."
+                " cloudfront_hls_public_keys; site.yml would trust it again. Replace it there by the current key's"
+                " public half (written by the stage phase to <outputs_dir>/<environment>.cloudfront-public-key.pem)"
+                " first; nothing was retired."
             )
     retire_after = rotation.retire_after()
     if utcnow() < retire_after and not params["force"]:

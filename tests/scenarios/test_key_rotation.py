@@ -34,6 +34,16 @@ def public_key_ids(aws) -> list[str]:
     return sorted(item["Id"] for item in items)
 
 
+def public_key_of(aws, key_id: str) -> str:
+    return aws.client("cloudfront").get_public_key(Id=key_id)["PublicKey"]["PublicKeyConfig"]["EncodedKey"]
+
+
+def fingerprint(pem: str) -> bytes:
+    """The key itself (DER), whatever the PEM's line breaks."""
+    key = serialization.load_pem_public_key(pem.encode())
+    return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
 def status(aws, domain, cookies) -> int:
     return edge_request(aws, domain, PLAYLIST, cookies).status
 
@@ -171,13 +181,15 @@ def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws
     assert resite.writes == []
     assert key_group_items(aws) == sorted([injected_id, new_id])
 
-    # The injected key is still in the inventory: retire refuses; once it is gone from the inventory, retire works
-    # and site.yml stays quiet.
+    # The injected key is still in the inventory: retire refuses; once the inventory lists the staged key in its
+    # place (the public half stage wrote to the outputs), retire works and site.yml stays quiet.
     refused = playbook.run(playbook=ROTATE, inventory=inventory, extra_vars=retire_vars)
     assert refused.rc != 0
     assert any("is still listed in cloudfront_hls_public_keys" in m for m in refused.failure_messages())
     assert refused.writes == []
-    inventory = playbook.inventory("local", {"cloudfront_hls_public_keys": []})
+    staged_pem = (tmp_path / "outputs" / "local.cloudfront-public-key.pem").read_text()
+    assert fingerprint(staged_pem) == fingerprint(public_key_of(aws, new_id))
+    inventory = playbook.inventory("local", {"cloudfront_hls_public_keys": [staged_pem]})
     retire = playbook.run(playbook=ROTATE, inventory=inventory, extra_vars=retire_vars)
     assert retire.rc == 0, retire.failure_messages()
     assert key_group_items(aws) == [new_id]
