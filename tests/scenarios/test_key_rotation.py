@@ -197,3 +197,50 @@ def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws
     assert last.rc == 0, last.failure_messages()
     assert last.writes == []
     assert key_group_items(aws) == [new_id]
+
+
+def test_a_prod_like_inventory_rotates_by_listing_the_staged_key(playbook, aws, tmp_path):
+    """The prod shape: no generated key, the inventory lists the signing key, the private half is injected. Stage
+    writes the new public half; with it in the inventory in place of the old key, site.yml keeps both until retire,
+    retire removes the old one, and site.yml afterwards writes nothing (issue 12, item 2)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    prod_like = {"cloudfront_hls_generate_signing_key": False, "cloudfront_hls_public_keys": [pem.decode()]}
+    inventory = playbook.inventory("local", prod_like)
+    site = playbook.run(inventory=inventory)
+    assert site.rc == 0, site.failure_messages()
+    (old_id,) = key_group_items(aws)
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    inject = playbook.run(
+        playbook="playbooks/inject_private_key.yml",
+        inventory=inventory,
+        extra_vars={"inject_private_key_file": str(key_file)},
+    )
+    assert inject.rc == 0, inject.failure_messages()
+
+    stage = playbook.run(playbook=ROTATE, inventory=inventory)
+    assert stage.rc == 0, stage.failure_messages()
+    new_id, _ = current_key_pair(aws, SECRET)
+    assert key_group_items(aws) == sorted([old_id, new_id])
+    (advice,) = stage.task_results("Say which key the inventory must list before retire")
+    assert "local.cloudfront-public-key.pem" in advice["msg"] and new_id in advice["msg"]
+    staged_pem = (tmp_path / "outputs" / "local.cloudfront-public-key.pem").read_text()
+
+    inventory = playbook.inventory("local", {**prod_like, "cloudfront_hls_public_keys": [staged_pem]})
+    between = playbook.run(inventory=inventory)
+    assert between.rc == 0, between.failure_messages()
+    assert between.writes == []
+    assert key_group_items(aws) == sorted([old_id, new_id])
+
+    retire = playbook.run(
+        playbook=ROTATE, inventory=inventory, extra_vars={"rotate_phase": "retire", "rotate_grace_seconds": 0}
+    )
+    assert retire.rc == 0, retire.failure_messages()
+    assert key_group_items(aws) == [new_id]
+    assert old_id not in public_key_ids(aws)
+    last = playbook.run(inventory=inventory)
+    assert last.rc == 0, last.failure_messages()
+    assert last.writes == []
