@@ -29,8 +29,8 @@ def aws(local_aws_server: LocalAWS) -> LocalAWS:
 
 
 #: Scenario test files, costliest first (measured with ``pytest --durations``): each test runs ansible-playbook
-#: several times. Handing them out first lets pytest-xdist fill the end of the run with the quick unit tests
-#: instead of leaving one worker idle behind a long scenario.
+#: several times. With ``--dist worksteal`` (tools/test.sh) an idle worker steals from the end of another's queue,
+#: so the long tests start early and the quick unit tests fill the end of the run on both workers.
 COSTLIEST_FIRST = (
     "test_teardown.py",
     "test_site_storage.py",

@@ -44,7 +44,9 @@ run_pytest() {
   stage "pytest: unit, local AWS, scenarios against the local AWS"
   # One worker per core (PYTEST_WORKERS overrides); each worker runs its own local AWS (a session fixture), so
   # tests never share AWS state. Scenario tests spend most of their time in ansible-playbook processes.
-  pytest -n "${PYTEST_WORKERS:-auto}" --dist load tests/unit tests/local_aws tests/scenarios
+  # worksteal: the workers start with halves of the list (costliest scenario tests first, see tests/conftest.py) and
+  # an idle worker takes half of another's remaining tests, so neither ends alone behind a long scenario.
+  pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal tests/unit tests/local_aws tests/scenarios
 }
 
 run_molecule() {
