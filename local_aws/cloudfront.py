@@ -11,6 +11,7 @@ What this adds to moto
   ``S3OriginConfig``, invents ``ForwardedValues``/TTLs next to a cache policy and rewrites
   ``ViewerCertificate``), check what they reference (origin access controls, key groups, cache
   policies), rotate their ETag, honour ``IfMatch`` and refuse to delete an enabled distribution.
+* A distribution's ``WebACLId`` must be the ARN of an existing web ACL of scope CLOUDFRONT (``InvalidWebACLId``).
 * ``DeleteOriginAccessControl``/``UpdateOriginAccessControl`` honour ``IfMatch``, and an origin
   access control that a distribution uses cannot be deleted.
 
@@ -67,6 +68,7 @@ from moto.moto_api._internal import mock_random
 from werkzeug.wrappers import Response
 
 from local_aws import acm as local_acm
+from local_aws import wafv2
 
 T = TypeVar("T")
 
@@ -941,6 +943,14 @@ class LocalCloudFrontResponse(CloudFrontResponse):
         _check_quantities(config)
         _check_geo_restriction(config)
         self._validate_viewer_certificate(config, dist_id)
+        web_acl_id = config.get("WebACLId") or ""
+        # CloudFront API reference, DistributionConfig.WebACLId / InvalidWebACLId: a WAF (v2) web ACL is named by
+        # its ARN (scope CLOUDFRONT, us-east-1). WAF Classic IDs are not emulated: WAF Classic is retired.
+        if web_acl_id and not wafv2.cloudfront_web_acl_exists(self.current_account, self.partition, web_acl_id):
+            raise cloudfront_error(
+                "InvalidWebACLId",
+                f"Web ACL {web_acl_id} is not the ARN of a web ACL of scope CLOUDFRONT in this account.",
+            )
         for origin in items_of(config.get("Origins")):
             self._validate_origin(origin)
         for behaviour in cache_behaviours(config):

@@ -47,6 +47,7 @@ SERVICES = {
     "kms": "kms",
     "ssm": "ssm",
     "logs": "logs",
+    "wafv2": "wafv2",
 }
 
 MEDIACONVERT_SERVICE = "mediaconvert.amazonaws.com"

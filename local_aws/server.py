@@ -75,6 +75,7 @@ from local_aws.s3_post import S3PostPolicyExtension
 from local_aws.tls import TLSFiles
 from local_aws.tls import ensure_certificates
 from local_aws.tls import server_context
+from local_aws.wafv2 import WAFv2Extension
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -156,6 +157,7 @@ def default_extensions() -> list[Extension]:
         S3PostPolicyExtension(),
         S3CorsExtension(),
         MediaConvertExtension(),
+        WAFv2Extension(),
     ]
 
 

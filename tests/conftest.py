@@ -35,6 +35,7 @@ COSTLIEST_FIRST = (
     "test_teardown.py",
     "test_site_storage.py",
     "test_site_cloudfront.py",
+    "test_site_waf.py",
     "test_faults.py",
     "test_site_keys.py",
     "test_site_mediaconvert.py",

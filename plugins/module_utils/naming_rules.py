@@ -127,6 +127,7 @@ NAME_RULES = {
     "cloudfront_key_group": ("CloudFront key group name", 1, 128, *_WORD_CHARACTERS),
     "cloudfront_public_key": ("CloudFront public key name", 1, 128, *_WORD_CHARACTERS),
     "cloudfront_comment": ("CloudFront comment", 0, 128, r"[^\x00-\x1f]", "printable characters"),
+    "wafv2_web_acl": ("AWS WAF web ACL name", 1, 128, *_WORD_CHARACTERS),
     "mediaconvert_queue": ("MediaConvert queue name", 1, 128, *_WORD_CHARACTERS),
     "mediaconvert_job_template": ("MediaConvert job template name", 1, 128, *_WORD_CHARACTERS),
     "events_rule": ("EventBridge rule name", 1, 64, r"[A-Za-z0-9._-]", "letters, digits, . - and _"),

@@ -29,6 +29,7 @@ def remaining(aws) -> dict[str, list]:
         "job_templates": [t["Name"] for t in mediaconvert.list_job_templates()["JobTemplates"]],
         "rules": [r["Name"] for r in aws.client("events").list_rules()["Rules"]],
         "sqs": aws.client("sqs").list_queues().get("QueueUrls", []),
+        "web_acls": aws.client("wafv2", region_name="us-east-1").list_web_acls(Scope="CLOUDFRONT")["WebACLs"],
         "log_delivery_sources": aws.client("logs", region_name="us-east-1")
         .describe_delivery_sources()
         .get("deliverySources", []),
