@@ -132,7 +132,7 @@ rotation:
       sample: K3QWERTYUIOP12
     current_public_key_pem:
       description:
-        - Public half (PEM) of the current key pair; null when O(current_key_pair_id) is.
+        - Public half (PEM) of the current key pair; null when RV(rotation.current_key_pair_id) is.
         - Where the inventory lists the signing keys (prod), this replaces the retiring key in
           C(cloudfront_hls_public_keys) before O(phase=retire).
       type: str
