@@ -34,8 +34,12 @@ $(LINK):
 
 install: $(STAMP) $(LINK)
 
-# Prowler in a virtualenv of its own (its pins clash with the project's): Python 3.12 when there is one.
-PROWLER_PYTHON ?= $(shell command -v python3.12 || echo $(PYTHON))
+# Prowler in a virtualenv of its own (its pins clash with the project's): Python 3.12 when there is one. A pyenv
+# shim answers `command -v python3.12` even when 3.12 is not the active version, so ask the interpreter itself,
+# then pyenv's 3.12 by name.
+PROWLER_PYTHON ?= $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null \
+	|| PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | grep '^3\.12' | tail -1) python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null \
+	|| echo $(PYTHON))
 PROWLER_VENV := .build/prowler-venv
 PROWLER_STAMP := $(PROWLER_VENV)/.installed-$(shell cat audit/prowler-requirements.txt audit/prowler-constraints.txt | cksum | cut -d' ' -f1)
 
