@@ -14,7 +14,11 @@ pytestmark = pytest.mark.scenario
 
 TAGS = {"Project": "storytime", "Environment": "local", "ManagedBy": "ansible"}
 LONG_PROJECT = "storytime-" + "p" * 45  # 55 characters: "<project>-local-hls" is 65, over CloudFront's 64
-SHORT_BUCKETS = {"storage_master_uploads_bucket_name": "st-master", "storage_hls_outputs_bucket_name": "st-hls"}
+SHORT_BUCKETS = {
+    "storage_master_uploads_bucket_name": "st-master",
+    "storage_hls_outputs_bucket_name": "st-hls",
+    "storage_access_logs_bucket_name": "st-logs",
+}
 RENDITION = {"name": "_720p", "width": 1280, "height": 720, "max_bitrate": 3000000, "qvbr_quality": 7}
 LONG_SECRET = "storytime/local/" + "k" * 90  # a valid secret name; the generated key's comment would be 147 long
 SECRET_ARN_WITHOUT_SUFFIX = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:storytime"
@@ -50,6 +54,9 @@ BAD_INPUTS = [
     pytest.param({"storytime_project_name": LONG_PROJECT, **SHORT_BUCKETS}, ["storytime_project_name", LONG_PROJECT,
                  "CloudFront origin access control name", "1 to 64 characters", "(it has 65)"],
                  id="project-name-too-long-for-cloudfront"),
+    pytest.param({"storytime_project_name": LONG_PROJECT}, ["storage_access_logs_bucket_name",
+                 f'"{LONG_PROJECT}-access-logs-local"', "3 to 63 characters", "(it has 73)"],
+                 id="project-name-too-long-for-the-derived-logs-bucket"),
     pytest.param({"iam_roles_mediaconvert_role_name": "r" * 65}, ["iam_roles_mediaconvert_role_name", "r" * 65,
                  "IAM role name", "1 to 64 characters"], id="iam-role-name-65-characters"),
     pytest.param({"iam_roles_rails_policy_name": "rails app policy"}, ["iam_roles_rails_policy_name",
