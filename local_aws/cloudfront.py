@@ -442,6 +442,16 @@ class CloudFrontStore:
         with self.lock:
             self._accounts.clear()
 
+    def snapshot(self) -> dict[tuple[str, str], AccountState]:
+        """A deep copy of every account's state (see :mod:`local_aws.snapshots`)."""
+        with self.lock:
+            return copy.deepcopy(self._accounts)
+
+    def restore(self, accounts: dict[tuple[str, str], AccountState]) -> None:
+        """Replace every account's state with a deep copy of ``accounts`` (from :meth:`snapshot`)."""
+        with self.lock:
+            self._accounts = copy.deepcopy(accounts)
+
 
 # --------------------------------------------------------------------------------------------------
 # Distribution configuration
@@ -1314,3 +1324,11 @@ class CloudFrontExtension:
     def reset(self) -> None:
         """Forget every cache policy, key group and public key (moto's reset empties the rest)."""
         self.store.reset()
+
+    def snapshot(self) -> object:
+        """The store's state (:mod:`local_aws.snapshots`)."""
+        return self.store.snapshot()
+
+    def restore(self, state: Any) -> None:
+        """Put a snapshot's state back."""
+        self.store.restore(state)

@@ -13,6 +13,12 @@ INTERNAL_PREFIX = "/_local_aws/"
 #: Health check: ``GET`` answers ``{"status": "ok", "moto": "<version>"}``.
 HEALTH_PATH = INTERNAL_PREFIX + "health"
 
+#: ``POST <prefix><name>`` saves the whole state under ``name``; see :mod:`local_aws.snapshots`.
+SNAPSHOT_PREFIX = INTERNAL_PREFIX + "snapshot/"
+
+#: ``POST <prefix><name>`` empties the server and restores snapshot ``name``.
+RESTORE_PREFIX = INTERNAL_PREFIX + "restore/"
+
 #: moto's own reset endpoint (``POST``), which empties every backend.
 MOTO_RESET_PATH = "/moto-api/reset"
 

@@ -48,6 +48,8 @@ from local_aws.constants import DUMMY_SECRET_ACCESS_KEY
 from local_aws.constants import HEALTH_PATH
 from local_aws.constants import LOOPBACK
 from local_aws.constants import MOTO_RESET_PATH
+from local_aws.constants import RESTORE_PREFIX
+from local_aws.constants import SNAPSHOT_PREFIX
 from local_aws.constants import STATE_DIR_ENV
 from local_aws.tls import TLSFiles
 from local_aws.tls import client_context
@@ -174,6 +176,25 @@ def reset(endpoint_url: str, timeout: float = 10.0, ca_file: Path | str | None =
     with _opener(ca_file or os.environ.get("AWS_CA_BUNDLE") or None).open(request, timeout=timeout) as response:
         if response.status != 200:
             raise RuntimeError(f"reset of {endpoint_url} answered HTTP {response.status}")
+
+
+def _post_internal(endpoint_url: str, path: str, timeout: float, ca_file: Path | str | None) -> None:
+    request = urllib.request.Request(endpoint_url.rstrip("/") + path, data=b"", method="POST")
+    try:
+        with _opener(ca_file or os.environ.get("AWS_CA_BUNDLE") or None).open(request, timeout=timeout):
+            return
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"POST {path} answered HTTP {error.code}: {error.read().decode(errors='replace')}") from None
+
+
+def snapshot(endpoint_url: str, name: str, timeout: float = 30.0, ca_file: Path | str | None = None) -> None:
+    """Save the whole state of the server at ``endpoint_url`` as ``name`` (see :mod:`local_aws.snapshots`)."""
+    _post_internal(endpoint_url, SNAPSHOT_PREFIX + name, timeout, ca_file)
+
+
+def restore(endpoint_url: str, name: str, timeout: float = 30.0, ca_file: Path | str | None = None) -> None:
+    """Empty the server at ``endpoint_url`` and put snapshot ``name`` in place."""
+    _post_internal(endpoint_url, RESTORE_PREFIX + name, timeout, ca_file)
 
 
 def pid_alive(pid: int) -> bool:
@@ -462,6 +483,14 @@ class LocalAWS:
     def reset(self) -> None:
         """Empty all server state."""
         reset(self.endpoint_url, ca_file=self.ca_file)
+
+    def snapshot(self, name: str) -> None:
+        """Save all server state as ``name``."""
+        snapshot(self.endpoint_url, name, ca_file=self.ca_file)
+
+    def restore(self, name: str) -> None:
+        """Empty the server and restore snapshot ``name``."""
+        restore(self.endpoint_url, name, ca_file=self.ca_file)
 
     def env(self, region: str | None = None) -> dict[str, str]:
         """Environment variables pointing SDKs at this server (merge into a child's environment)."""

@@ -283,6 +283,18 @@ class MediaConvertStore:
                 self._states[key] = state
             return self._states[key]
 
+    def snapshot(self) -> dict[tuple[str, str], AccountRegion]:
+        """A deep copy of every account/Region's resources; refused while a job runs (a worker cannot be copied)."""
+        with self.lock:
+            if self._running:
+                raise RuntimeError(f"{len(self._running)} MediaConvert job(s) still running: wait for them first")
+            return copy.deepcopy(self._states)
+
+    def restore(self, states: dict[tuple[str, str], AccountRegion]) -> None:
+        """Replace every account/Region's resources with a deep copy of ``states`` (from :meth:`snapshot`)."""
+        with self.lock:
+            self._states = copy.deepcopy(states)
+
     def all_states(self) -> list[AccountRegion]:
         """Every account/Region seen so far."""
         with self.lock:
@@ -1012,3 +1024,11 @@ class MediaConvertExtension:
     def reset(self) -> None:
         """Stop every job (ffmpeg killed, workers joined) and forget all queues, templates and jobs."""
         self.store.reset()
+
+    def snapshot(self) -> object:
+        """The store's queues, templates and finished jobs (:mod:`local_aws.snapshots`)."""
+        return self.store.snapshot()
+
+    def restore(self, state: Any) -> None:
+        """Put a snapshot's state back."""
+        self.store.restore(state)

@@ -21,6 +21,8 @@ An extension is any object with:
 ``reset() -> None`` (optional)
     Called on ``POST /moto-api/reset`` before moto resets its own backends, so that emulated
     services with their own state are emptied together with moto's.
+``snapshot() -> object`` and ``restore(state) -> None`` (optional)
+    Save and put back the extension's own state for :mod:`local_aws.snapshots` (deep copies both ways).
 ``bind_fallback(app) -> None`` (optional)
     :class:`LocalAWSApp` hands it moto's application: to check a request, then let moto answer.
 
@@ -69,9 +71,12 @@ from local_aws.cloudfront_streaming import CloudFrontStreamingExtension
 from local_aws.constants import HEALTH_PATH
 from local_aws.constants import INTERNAL_PREFIX
 from local_aws.constants import MOTO_RESET_PATH
+from local_aws.constants import RESTORE_PREFIX
+from local_aws.constants import SNAPSHOT_PREFIX
 from local_aws.mediaconvert import MediaConvertExtension
 from local_aws.s3_cors import S3CorsExtension
 from local_aws.s3_post import S3PostPolicyExtension
+from local_aws.snapshots import Snapshots
 from local_aws.tls import TLSFiles
 from local_aws.tls import ensure_certificates
 from local_aws.tls import server_context
@@ -185,6 +190,7 @@ class LocalAWSApp:
         acm.install()
         self.gate = iam_auth.Gate()
         identities.seed()
+        self.snapshots = Snapshots(self.extensions)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Dispatch one request: AWS API requests pass the authentication and authorization gate first."""
@@ -197,6 +203,8 @@ class LocalAWSApp:
                         return iam_auth.error_response(start_response, refused, environ["local_aws.auth_protocol"])
                 return extension(environ, start_response)
         path = str(environ.get("PATH_INFO", ""))
+        if path.startswith((SNAPSHOT_PREFIX, RESTORE_PREFIX)):
+            return self.snapshot_or_restore(environ, start_response, path)
         if path.startswith(INTERNAL_PREFIX):
             return json_response(start_response, "404 Not Found", {"error": f"no local_aws handler for {path}"})
         if path.startswith("/moto-api/"):
@@ -211,6 +219,23 @@ class LocalAWSApp:
         if refused is not None:
             return iam_auth.error_response(start_response, refused, environ["local_aws.auth_protocol"])
         return self.fallback(environ, start_response)
+
+    def snapshot_or_restore(self, environ: dict[str, Any], start_response: StartResponse, path: str) -> Iterable[bytes]:
+        """``POST`` a snapshot or restore path + name (test tooling, see :mod:`local_aws.snapshots`)."""
+        if environ.get("REQUEST_METHOD") != "POST":
+            return json_response(start_response, "405 Method Not Allowed", {"error": "use POST"})
+        saving = path.startswith(SNAPSHOT_PREFIX)
+        name = path[len(SNAPSHOT_PREFIX if saving else RESTORE_PREFIX) :]
+        if not name:
+            return json_response(start_response, "400 Bad Request", {"error": "name the snapshot in the path"})
+        try:
+            if saving:
+                self.snapshots.save(name)
+            else:
+                self.snapshots.restore(name, self.reset_extensions)
+        except Exception as error:
+            return json_response(start_response, "409 Conflict", {"error": f"{type(error).__name__}: {error}"})
+        return json_response(start_response, "200 OK", {"saved" if saving else "restored": name})
 
     def reset_extensions(self) -> None:
         """Call ``reset()`` on every extension that has one."""
