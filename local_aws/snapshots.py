@@ -1,9 +1,9 @@
 """Named snapshots of the whole local AWS state: save once, restore many times (test tooling, not an AWS API).
 
 A scenario test that needs "the stack site.yml converges to" can restore it in milliseconds instead of running
-site.yml from an empty account (about 30 s). ``POST /_local_aws/snapshot/<name>`` saves a deep copy of every moto
-backend in use and of every extension's own state; ``POST /_local_aws/restore/<name>`` empties the server (as
-``/moto-api/reset`` does) and puts a fresh deep copy of the snapshot in place, so the snapshot itself is never
+site.yml from an empty account (about 30 s). ``POST /_local_aws/snapshot/<name>`` saves every moto backend in use
+(pickled) and a deep copy of every extension's own state; ``POST /_local_aws/restore/<name>`` empties the server
+(as ``/moto-api/reset`` does) and puts a fresh copy of the snapshot in place, so the snapshot itself is never
 touched and can be restored again. A snapshot is refused while a MediaConvert job runs (its ffmpeg process and
 worker thread cannot be copied).
 
@@ -12,16 +12,18 @@ Extensions with state of their own take part through two optional methods (see :
 copy of what ``snapshot`` returned.
 
 moto keeps every service's state in a :class:`~moto.core.base_backend.BackendDict` (account -> Region ->
-backend), which :meth:`BackendDict.reset` empties in place; restoring fills the same dictionaries again, so that
-every module holding a reference to them sees the restored state. Locks are copied as new, unlocked locks; a few
-moto containers whose ``__init__`` needs arguments are copied member by member.
+backend), which :meth:`BackendDict.reset` empties in place; restoring fills the same dictionaries again (and their
+state attributes, such as S3's index of bucket names), so that every module holding a reference to them sees the
+restored state. moto's state is kept pickled rather than as live objects because moto's reset disposes of every S3
+object it ever created (it tracks instances), which would empty a live copy. Locks are copied as new, unlocked
+locks; a few moto containers whose ``__init__`` needs arguments are copied member by member.
 """
 
 from __future__ import annotations
 
 import _thread
-import copy
 import copyreg
+import pickle
 import threading
 from collections import defaultdict
 from typing import Any
@@ -66,6 +68,14 @@ def _install_copiers() -> None:
 _install_copiers()
 
 
+#: What a BackendDict is made with; anything else in its ``__dict__`` is state (S3's bucket name -> account index).
+_BACKEND_DICT_SETUP = frozenset({"backend", "service_name", "_use_boto3_regions", "_additional_regions", "_id"})
+
+
+def _state_attributes(backend_dict: BackendDict) -> dict[str, Any]:
+    return {name: value for name, value in vars(backend_dict).items() if name not in _BACKEND_DICT_SETUP}
+
+
 class SnapshotError(RuntimeError):
     """The state cannot be saved or restored (the message says why)."""
 
@@ -76,7 +86,7 @@ class Snapshots:
     def __init__(self, extensions: list[Any]) -> None:
         """Snapshot ``extensions`` (those with ``snapshot``/``restore``) together with moto."""
         self.extensions = [e for e in extensions if callable(getattr(e, "snapshot", None))]
-        self._saved: dict[str, tuple[list[tuple[BackendDict, dict[str, Any]]], list[Any]]] = {}
+        self._saved: dict[str, tuple[list[BackendDict], bytes, list[Any]]] = {}
         self.lock = threading.Lock()
 
     def names(self) -> list[str]:
@@ -87,23 +97,25 @@ class Snapshots:
         """Save the current state under ``name`` (replacing a snapshot of that name)."""
         with self.lock, backend_lock:
             extension_states = [extension.snapshot() for extension in self.extensions]
-            backends = [(backend_dict, dict(backend_dict)) for backend_dict in BackendDict._instances]
-            # One deep copy for all services, so that references between them stay references within the copy.
-            copied = copy.deepcopy([data for _backend_dict, data in backends])
-            self._saved[name] = ([(bd, data) for (bd, _), data in zip(backends, copied, strict=True)], extension_states)
+            backends = [(bd, (dict(bd), _state_attributes(bd))) for bd in BackendDict._instances]
+            # One pickle for all services, so that references between them stay references within the copy. Kept
+            # as bytes: live copies would be disposed of by moto's reset, which closes every S3 object it ever made.
+            blob = pickle.dumps([data for _backend_dict, data in backends], protocol=pickle.HIGHEST_PROTOCOL)
+            self._saved[name] = ([bd for bd, _data in backends], blob, extension_states)
 
     def restore(self, name: str, reset_extensions: Any) -> None:
         """Empty the server (``reset_extensions()`` then moto) and put a copy of snapshot ``name`` in place."""
         with self.lock:
             if name not in self._saved:
                 raise SnapshotError(f"no snapshot named {name!r} (saved: {', '.join(self.names()) or 'none'})")
-            backends, extension_states = self._saved[name]
+            backend_dicts, blob, extension_states = self._saved[name]
             reset_extensions()
             BackendDict.reset()
             with backend_lock:
-                copied = copy.deepcopy([data for _backend_dict, data in backends])
-                for (backend_dict, _data), data in zip(backends, copied, strict=True):
-                    dict.update(backend_dict, data)
+                copied = pickle.loads(blob)  # bytes this process pickled itself
+                for backend_dict, (items, attributes) in zip(backend_dicts, copied, strict=True):
+                    dict.update(backend_dict, items)
+                    vars(backend_dict).update(attributes)
                     BackendDict._instances.append(backend_dict)
             for extension, state in zip(self.extensions, extension_states, strict=True):
                 extension.restore(state)

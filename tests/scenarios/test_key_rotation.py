@@ -48,8 +48,8 @@ def status(aws, domain, cookies) -> int:
     return edge_request(aws, domain, PLAYLIST, cookies).status
 
 
-def test_rotation_keeps_live_cookies_until_retirement(playbook, aws):
-    site = playbook.run()
+def test_rotation_keeps_live_cookies_until_retirement(converged, playbook, aws):
+    site = converged
     assert site.rc == 0, site.failure_messages()
     aws.client("s3").put_object(
         Bucket=HLS, Key=PLAYLIST.lstrip("/"), Body=b"#EXTM3U\n", ContentType="application/vnd.apple.mpegurl"

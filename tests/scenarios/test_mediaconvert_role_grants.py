@@ -48,12 +48,11 @@ def keys(s3, bucket, prefix):
     return [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])]
 
 
-def test_each_grant_of_the_mediaconvert_role_is_needed(playbook, aws, tmp_path, clip):  # noqa: F811
+def test_each_grant_of_the_mediaconvert_role_is_needed(converged, playbook, aws, tmp_path, clip):  # noqa: F811
     """MediaConvert user guide: "Setting up IAM permissions" (iam-role.html: the role is what gives MediaConvert
     access to the input files and the output locations) and "Error codes" (mediaconvert_error_codes.html: 1010 input
     file access, 1401 "Amazon S3 denied access to a file or bucket"); IAM user guide, "Managing versions of IAM
     policies" (the default version is the one in effect)."""
-    assert playbook.run().rc == 0
     s3, iam, mediaconvert, sqs = aws.client("s3"), aws.client("iam"), aws.client("mediaconvert"), aws.client("sqs")
     queue_url = sqs.get_queue_url(QueueName=NOTIFICATIONS)["QueueUrl"]
     s3.upload_file(str(clip), MASTER, "masters/9.mp4")

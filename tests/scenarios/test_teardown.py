@@ -36,8 +36,8 @@ def remaining(aws) -> dict[str, list]:
     }
 
 
-def test_teardown_removes_everything_in_order_and_a_second_run_is_a_no_op(playbook, aws, tmp_path):
-    site = playbook.run()
+def test_teardown_removes_everything_in_order_and_a_second_run_is_a_no_op(converged, playbook, aws, tmp_path):
+    site = converged
     assert site.rc == 0, site.failure_messages()
     outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
     aws.client("s3").put_object(Bucket=MASTER, Key="masters/1.mp4", Body=b"master")
