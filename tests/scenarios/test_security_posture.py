@@ -226,11 +226,11 @@ def test_extra_readers_and_writers_are_named_in_the_policy(playbook, aws):
     assert readers_only["Principal"] == {"AWS": sorted([RAILS, reader_arn])}
 
 
-def test_the_distribution_logs_into_the_logs_bucket_with_standard_logging_v2(playbook, aws, s3):
+def test_the_distribution_logs_into_the_logs_bucket_with_standard_logging_v2(converged, playbook, aws, s3):
     """CloudFront Developer Guide, "Configure standard logging (v2)"; CloudWatch Logs User Guide, "Logs sent to
     Amazon S3" (the bucket policy for delivery.logs.amazonaws.com, no ACLs):
     https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html"""
-    run = playbook.run()
+    run = converged
     assert run.rc == 0, run.failure_messages()
     logs = aws.client("logs", region_name="us-east-1")
     distribution = aws.client("cloudfront").list_distributions()["DistributionList"]["Items"][0]
