@@ -21,14 +21,9 @@ MODE=local
 rm -rf "$OUT" && mkdir -p "$OUT"
 
 if [ "$MODE" = local ]; then
-  # A state directory of its own, so a server started with `make local-aws-up` (or the demo) is left alone.
-  export LOCAL_AWS_STATE_DIR="$ROOT/.local-aws/audit"
-  stop() { python -m local_aws down >/dev/null 2>&1 || true; }
-  trap stop EXIT
-  while IFS='=' read -r name value; do
-    case "$name" in AWS_ENDPOINT_URL | AWS_CA_BUNDLE) export "$name=$value" ;; esac
-  done < <(python -m local_aws up)
-  echo "Local AWS at $AWS_ENDPOINT_URL"
+  # shellcheck source=tools/local_aws.sh
+  source tools/local_aws.sh
+  start_local_aws audit
   ansible-playbook playbooks/site.yml -i inventories/local >"$OUT/site.log" || {
     tail -40 "$OUT/site.log"
     exit 1

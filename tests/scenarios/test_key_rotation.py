@@ -138,25 +138,37 @@ def test_bad_rotation_input_fails_before_any_aws_call(playbook, aws, extra_vars,
     assert run.calls == []
 
 
+def new_key() -> tuple[rsa.RSAPrivateKey, bytes]:
+    """A 2048-bit key and its public half in PEM."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key, key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def inject_key(playbook, inventory, key, tmp_path):
+    """Run inject_private_key.yml with ``key`` written to a file (as an operator would)."""
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return playbook.run(
+        playbook="playbooks/inject_private_key.yml",
+        inventory=inventory,
+        extra_vars={"inject_private_key_file": str(key_file)},
+    )
+
+
 def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws, tmp_path):
     """site, inject (an inventory key), rotate stage/retire, site: every step composes (issue 12)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    key, pem = new_key()
     inventory = playbook.inventory("local", {"cloudfront_hls_public_keys": [pem.decode()]})
     site = playbook.run(inventory=inventory)
     assert site.rc == 0, site.failure_messages()
     generated_id, _ = current_key_pair(aws, SECRET)
     (injected_id,) = [key_id for key_id in key_group_items(aws) if key_id != generated_id]
 
-    key_file = tmp_path / "key.pem"
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    inject = playbook.run(
-        playbook="playbooks/inject_private_key.yml",
-        inventory=inventory,
-        extra_vars={"inject_private_key_file": str(key_file)},
-    )
+    inject = inject_key(playbook, inventory, key, tmp_path)
     assert inject.rc == 0, inject.failure_messages()
     assert current_key_pair(aws, SECRET)[0] == injected_id
 
@@ -203,22 +215,13 @@ def test_a_prod_like_inventory_rotates_by_listing_the_staged_key(playbook, aws, 
     """The prod shape: no generated key, the inventory lists the signing key, the private half is injected. Stage
     writes the new public half; with it in the inventory in place of the old key, site.yml keeps both until retire,
     retire removes the old one, and site.yml afterwards writes nothing (issue 12, item 2)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    key, pem = new_key()
     prod_like = {"cloudfront_hls_generate_signing_key": False, "cloudfront_hls_public_keys": [pem.decode()]}
     inventory = playbook.inventory("local", prod_like)
     site = playbook.run(inventory=inventory)
     assert site.rc == 0, site.failure_messages()
     (old_id,) = key_group_items(aws)
-    key_file = tmp_path / "key.pem"
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    inject = playbook.run(
-        playbook="playbooks/inject_private_key.yml",
-        inventory=inventory,
-        extra_vars={"inject_private_key_file": str(key_file)},
-    )
+    inject = inject_key(playbook, inventory, key, tmp_path)
     assert inject.rc == 0, inject.failure_messages()
 
     stage = playbook.run(playbook=ROTATE, inventory=inventory)
