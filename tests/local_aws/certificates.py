@@ -21,6 +21,16 @@ def certificate_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def new_public_key_pem() -> str:
+    """The public half (SubjectPublicKeyInfo PEM) of a new 2048-bit RSA key, as CloudFront public keys take it."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
 def self_signed_certificate(names: tuple[str, ...]) -> tuple[str, str]:
     """A certificate for ``names`` (the first is the subject CN, all are DNS SANs): ``(certificate, key)`` PEMs."""
     key = certificate_key()

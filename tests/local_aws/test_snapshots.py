@@ -8,20 +8,10 @@ import urllib.error
 import urllib.request
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from local_aws.constants import RESTORE_PREFIX
 from local_aws.constants import SNAPSHOT_PREFIX
-
-
-def public_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+from tests.local_aws.certificates import new_public_key_pem as public_pem
 
 
 def state(aws) -> dict:

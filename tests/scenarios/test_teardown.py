@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from tests.local_aws.certificates import new_public_key_pem as public_pem
+
 TEARDOWN = "playbooks/teardown.yml"
 MASTER = "storytime-master-uploads-local"
 SECRET = "storytime/local/cloudfront_private_key"
@@ -79,18 +81,6 @@ def test_teardown_removes_everything_in_order_and_a_second_run_is_a_no_op(conver
     rebuilt = playbook.run()
     assert rebuilt.rc == 0, rebuilt.failure_messages()
     assert sorted(json.loads((tmp_path / "outputs" / "local.json").read_text())) == sorted(outputs)
-
-
-def public_pem() -> str:
-    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
-    from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
 
 
 def test_prod_is_refused_without_a_confirmation_naming_it(playbook, aws):
