@@ -170,31 +170,31 @@ def check_health(endpoint_url: str, timeout: float = 1.0, ca_file: Path | str | 
     return None
 
 
-def reset(endpoint_url: str, timeout: float = 10.0, ca_file: Path | str | None = None) -> None:
-    """Empty all state of the server at ``endpoint_url`` (moto's ``POST /moto-api/reset``)."""
-    request = urllib.request.Request(endpoint_url.rstrip("/") + MOTO_RESET_PATH, data=b"", method="POST")
-    with _opener(ca_file or os.environ.get("AWS_CA_BUNDLE") or None).open(request, timeout=timeout) as response:
-        if response.status != 200:
-            raise RuntimeError(f"reset of {endpoint_url} answered HTTP {response.status}")
-
-
-def _post_internal(endpoint_url: str, path: str, timeout: float, ca_file: Path | str | None) -> None:
+def _post_control(endpoint_url: str, path: str, timeout: float, ca_file: Path | str | None) -> None:
+    """``POST`` an empty body to one of the server's control paths; anything but 200 raises RuntimeError."""
     request = urllib.request.Request(endpoint_url.rstrip("/") + path, data=b"", method="POST")
     try:
-        with _opener(ca_file or os.environ.get("AWS_CA_BUNDLE") or None).open(request, timeout=timeout):
-            return
+        with _opener(ca_file or os.environ.get("AWS_CA_BUNDLE") or None).open(request, timeout=timeout) as response:
+            status = response.status
     except urllib.error.HTTPError as error:
         raise RuntimeError(f"POST {path} answered HTTP {error.code}: {error.read().decode(errors='replace')}") from None
+    if status != 200:
+        raise RuntimeError(f"POST {path} answered HTTP {status}")
+
+
+def reset(endpoint_url: str, timeout: float = 10.0, ca_file: Path | str | None = None) -> None:
+    """Empty all state of the server at ``endpoint_url`` (moto's ``POST /moto-api/reset``)."""
+    _post_control(endpoint_url, MOTO_RESET_PATH, timeout, ca_file)
 
 
 def snapshot(endpoint_url: str, name: str, timeout: float = 30.0, ca_file: Path | str | None = None) -> None:
     """Save the whole state of the server at ``endpoint_url`` as ``name`` (see :mod:`local_aws.snapshots`)."""
-    _post_internal(endpoint_url, SNAPSHOT_PREFIX + name, timeout, ca_file)
+    _post_control(endpoint_url, SNAPSHOT_PREFIX + name, timeout, ca_file)
 
 
 def restore(endpoint_url: str, name: str, timeout: float = 30.0, ca_file: Path | str | None = None) -> None:
     """Empty the server at ``endpoint_url`` and put snapshot ``name`` in place."""
-    _post_internal(endpoint_url, RESTORE_PREFIX + name, timeout, ca_file)
+    _post_control(endpoint_url, RESTORE_PREFIX + name, timeout, ca_file)
 
 
 def pid_alive(pid: int) -> bool:
