@@ -48,6 +48,10 @@ def cache_ttl_problems(ttls):
     return _guarded(naming_rules.cache_ttl_problems, _plain(ttls))
 
 
+def environment_input_problems(values):
+    return _guarded(naming_rules.environment_problems, _plain(values))
+
+
 def input_type_problems(value, expected, variable, what=""):
     return _guarded(naming_rules.type_problems, _plain(value), expected, variable, what)
 
@@ -71,5 +75,6 @@ class FilterModule:
             "aws_arn_problems": aws_arn_problems,
             "cache_ttl_problems": cache_ttl_problems,
             "input_type_problems": input_type_problems,
+            "environment_input_problems": environment_input_problems,
             "hls_ladder_problems": hls_ladder_problems,
         }

@@ -280,3 +280,30 @@ def type_problems(value, expected, variable, what=""):
         f"{variable}: expected {words[expected]}{' of ' + what if what else ''}{hint}, "
         f"got {got_word} {show_value(value)}"
     ]
+
+
+_REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+
+
+def environment_problems(values):
+    """Reasons to refuse the inputs every role shares, in this order: region, local endpoint, tags, KMS key.
+
+    ``values`` maps the variable names to their values; a variable left out is not checked (not every role takes
+    a KMS key). The local environment talks to the local AWS only, so it needs an endpoint URL.
+    """
+    problems = []
+    region = values.get("storytime_aws_region")
+    if "storytime_aws_region" in values and not (isinstance(region, str) and _REGION_NAME.match(region)):
+        problems.append(
+            f"storytime_aws_region: {show_value(region)} is not an AWS region name (expected something like eu-west-1)"
+        )
+    if values.get("storytime_environment") == "local" and not values.get("storytime_aws_endpoint_url"):
+        problems.append(
+            "storytime_aws_endpoint_url is empty: the local inventory talks to the local AWS only. Start it with "
+            "`make local-aws-up` (or export AWS_ENDPOINT_URL) and run again"
+        )
+    if "storytime_tags" in values:
+        problems.extend(tag_problems(values["storytime_tags"], "storytime_tags"))
+    if "storytime_kms_key_id" in values:
+        problems.extend(arn_problems(values["storytime_kms_key_id"] or "", "kms_key", "storytime_kms_key_id"))
+    return problems

@@ -48,3 +48,10 @@ def test_ttl_and_arn_filters():
 def test_an_unknown_kind_fails_the_task_with_a_filter_error():
     with pytest.raises(AnsibleFilterError, match="unknown name kind"):
         FILTERS["aws_name_problems"]("x", "bucket", "v")
+
+
+def test_the_shared_inputs_filter_takes_an_inventorys_unsafe_values():
+    values = wrap_var({"storytime_aws_region": "eu_west_1", "storytime_tags": {"Project": "storytime"}})
+    assert FILTERS["environment_input_problems"](values) == [
+        'storytime_aws_region: "eu_west_1" is not an AWS region name (expected something like eu-west-1)'
+    ]

@@ -245,3 +245,44 @@ def test_every_tag_limit_is_the_strictest_of_the_services_tagged():
     assert naming_rules.MAX_TAGS_PER_RESOURCE == 50
     assert naming_rules.MAX_TAG_KEY_LENGTH == 128
     assert naming_rules.MAX_TAG_VALUE_LENGTH == 256
+
+
+GOOD_ENVIRONMENT = {
+    "storytime_aws_region": "eu-west-1",
+    "storytime_environment": "local",
+    "storytime_aws_endpoint_url": "https://127.0.0.1:4566",
+    "storytime_tags": {"Project": "storytime"},
+    "storytime_kms_key_id": "",
+}
+
+
+def test_the_shared_inputs_of_a_good_environment_pass():
+    assert naming_rules.environment_problems(GOOD_ENVIRONMENT) == []
+
+
+def test_the_shared_inputs_are_checked_in_order_region_endpoint_tags_kms():
+    bad = {
+        "storytime_aws_region": "Europe",
+        "storytime_environment": "local",
+        "storytime_aws_endpoint_url": "",
+        "storytime_tags": {"aws:owner": "me"},
+        "storytime_kms_key_id": "not-a-key",
+    }
+    problems = naming_rules.environment_problems(bad)
+    assert [p.split(":")[0].split(" ")[0] for p in problems] == [
+        "storytime_aws_region",
+        "storytime_aws_endpoint_url",
+        "storytime_tags",
+        "storytime_kms_key_id",
+    ]
+    assert problems[0] == (
+        'storytime_aws_region: "Europe" is not an AWS region name (expected something like eu-west-1)'
+    )
+    assert "make local-aws-up" in problems[1]
+
+
+def test_a_shared_input_left_out_is_not_checked():
+    assert naming_rules.environment_problems({"storytime_tags": {"Project": "storytime"}}) == []
+    assert naming_rules.environment_problems({"storytime_environment": "prod"}) == []
+    # Only the local environment needs an endpoint URL.
+    assert naming_rules.environment_problems({"storytime_environment": "dev", "storytime_aws_endpoint_url": ""}) == []
