@@ -16,6 +16,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils import public_keys
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
 
 try:
     from cryptography.hazmat.primitives import serialization
@@ -86,8 +87,8 @@ class Secret:
             SecretId=self.secret_id,
         )
 
-    def current_value(self):
-        """The AWSCURRENT value, or ``None`` when the secret has none yet."""
+    def current(self):
+        """``(value, version ID)`` of the AWSCURRENT version, or ``(None, None)`` when the secret has none yet."""
         # The exception text of GetSecretValue never contains the value.
         response = call_aws(
             cf.CloudFrontError,
@@ -96,17 +97,42 @@ class Secret:
             missing_codes=MISSING,
             SecretId=self.secret_id,
         )
-        return response["SecretString"] if response else None
+        return (response["SecretString"], response.get("VersionId")) if response else (None, None)
 
-    def put(self, secret_string):
+    def current_value(self):
+        """The AWSCURRENT value, or ``None`` when the secret has none yet."""
+        return self.current()[0]
+
+    def put(self, secret_string, token=None):
+        """Store ``secret_string`` as the new AWSCURRENT version, as version ``token`` (by default one derived from
+        the value, so that a retried write is ignored instead of adding a second version)."""
         call_aws(
             cf.CloudFrontError,
             f"write secret {self.secret_id}",
             self.client.put_secret_value,
             SecretId=self.secret_id,
             SecretString=secret_string,
-            ClientRequestToken=version_id(secret_string),
+            ClientRequestToken=token or version_id(secret_string),
         )
+
+    def claim_succession(self, secret_string, current_version):
+        """Store ``secret_string`` as the successor of ``current_version`` (``None``: of no value at all); ``False``
+        when another run stored a different successor first.
+
+        The version ID is derived from the version being replaced, not from the new value: two runs replacing the
+        same version send the same ClientRequestToken, and Secrets Manager refuses a token already used for a
+        different value (PutSecretValue: "If a version with this value already exists and that version's
+        SecretString and SecretBinary values are different from those in the request, then the request fails"), so
+        exactly one run's key becomes the successor. The same run retrying the same value is accepted.
+        """
+        token = str(uuid.uuid5(uuid.NAMESPACE_URL, f"storytime-signing-key-successor:{current_version or ''}"))
+        try:
+            self.put(secret_string, token=token)
+        except cf.CloudFrontError as e:
+            if error_code(e) == "ResourceExistsException":
+                return False
+            raise
+        return True
 
 
 def stored_pair(value):

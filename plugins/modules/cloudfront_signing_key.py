@@ -136,7 +136,8 @@ def result_of(key_pair_id, name, pem, generated):
 def generate(module, client, secret):
     params = module.params
     prefix = params["public_key_name_prefix"]
-    pair = stored_pair(secret.current_value())
+    value, version = secret.current()
+    pair = stored_pair(value)
     if pair is not None:
         key_pair_id, key = pair
         pem = public_pem(key)
@@ -167,12 +168,13 @@ def generate(module, client, secret):
     pem = public_pem(key)
     name = public_key_name(prefix, pem)
     # The private half is kept before the public half is registered: a run stopped in between leaves a pending
-    # pair (no key_pair_id) that the next run completes, never a public key whose private half is lost.
-    secret.put(secret_string_of(None, key))
-    if not holds(secret, None, key):
+    # pair (no key_pair_id) that the next run completes, never a public key whose private half is lost. Two runs
+    # that generate at once both claim the succession of the same version, and only one claim is accepted.
+    claimed = secret.claim_succession(secret_string_of(None, key), version)
+    if not claimed or not holds(secret, None, key):
         if stored_pair(secret.current_value()) is None:
             raise cf.CloudFrontError(ANOTHER_RUN.format(secret=secret.secret_id))
-        # Another run kept its own key in between: complete that one rather than race it.
+        # Another run kept its own key first: complete that one rather than race it.
         return dict(generate(module, client, secret), changed=True)
     key_pair_id = register(client, name, pem, params["public_key_comment"])
     secret.put(secret_string_of(key_pair_id, key))

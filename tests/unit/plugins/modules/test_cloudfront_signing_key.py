@@ -319,3 +319,58 @@ def test_a_run_that_loses_the_race_for_the_secret_removes_its_key_and_says_so(ru
     assert "another run is in progress" in result.result["msg"]
     assert no_private_key_in(result)
     cloudfront.assert_no_pending_responses()
+
+
+def test_two_runs_generating_at_once_end_with_the_key_of_the_run_that_claimed_the_secret_first(
+    runner, key, monkeypatch
+):
+    """Both runs read the same version and claim its succession with the same ClientRequestToken; Secrets Manager
+    refuses the second claim (a token already used for another value), so the second run generates nothing more:
+    it completes the first run's pending pair (adopting its public key) and no second public key exists."""
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    monkeypatch.setattr(mod, "new_private_key", lambda: key)
+    other_private, other_public = pems(other)
+    name = keys.public_key_name("storytime-unit", other_public)
+    sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
+    describe(sm)
+    placeholder = "00000000-0000-4000-8000-00000000000a"
+    sm.add_response("get_secret_value", {"SecretString": "{}", "VersionId": placeholder}, {"SecretId": SECRET})
+    successor = str(keys.uuid.uuid5(keys.uuid.NAMESPACE_URL, f"storytime-signing-key-successor:{placeholder}"))
+    sm.add_client_error(
+        "put_secret_value",
+        "ResourceExistsException",
+        http_status_code=400,
+        expected_params={"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": successor},
+    )
+    # The other run's pending pair is the current value now: complete it with its own key.
+    pending = json.dumps({"key_pair_id": None, "private_key_pem": other_private})
+    sm.add_response("get_secret_value", {"SecretString": pending, "VersionId": successor}, {"SecretId": SECRET})
+    sm.add_response("get_secret_value", {"SecretString": pending, "VersionId": successor}, {"SecretId": SECRET})
+    cloudfront.add_client_error("create_public_key", "PublicKeyAlreadyExists", http_status_code=409)
+    cloudfront.add_response(
+        "list_public_keys",
+        {
+            "PublicKeyList": {
+                "MaxItems": 100,
+                "Quantity": 1,
+                "Items": [
+                    {"Id": "KFIRST", "Name": name, "CreatedTime": "2026-11-24T00:00:00Z", "EncodedKey": other_public}
+                ],
+            }
+        },
+    )
+    sm.add_response(
+        "put_secret_value",
+        {"ARN": SECRET_ARN},
+        {"SecretId": SECRET, "SecretString": keys.secret_string_of("KFIRST", other), "ClientRequestToken": ANY},
+    )
+
+    result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["signing_key"]["key_pair_id"] == "KFIRST"
+    assert result.result["signing_key"]["generated"] is False
+    sm.assert_no_pending_responses()
+    cloudfront.assert_no_pending_responses()
+    assert no_private_key_in(result)
