@@ -15,6 +15,7 @@ from local_aws.viewer import current_key_pair
 from local_aws.viewer import distribution_domain
 from local_aws.viewer import edge_request
 from local_aws.viewer import signed_cookies
+from tests.scenarios.checklist import validate_passes
 
 ROTATE = "playbooks/rotate_cloudfront_key.yml"
 SECRET = "storytime/local/cloudfront_private_key"
@@ -209,6 +210,8 @@ def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws
     assert last.rc == 0, last.failure_messages()
     assert last.writes == []
     assert key_group_items(aws) == [new_id]
+    # And the environment works for Rails and the players: validate.yml signs with the staged key (issue 12, item 2).
+    validate_passes(playbook, inventory)
 
 
 def test_a_prod_like_inventory_rotates_by_listing_the_staged_key(playbook, aws, tmp_path):
@@ -247,3 +250,4 @@ def test_a_prod_like_inventory_rotates_by_listing_the_staged_key(playbook, aws, 
     last = playbook.run(inventory=inventory)
     assert last.rc == 0, last.failure_messages()
     assert last.writes == []
+    validate_passes(playbook, inventory)

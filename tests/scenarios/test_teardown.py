@@ -1,11 +1,12 @@
 """playbooks/teardown.yml on the local AWS: order, emptiness of the account afterwards, buckets kept unless asked,
-idempotence, check mode, the prod confirmation, and a fresh site.yml afterwards."""
+idempotence, check mode, the prod confirmation, and a fresh site.yml afterwards that validate.yml passes."""
 
 from __future__ import annotations
 
 import json
 
 from tests.local_aws.certificates import new_public_key_pem as public_pem
+from tests.scenarios.checklist import validate_passes
 
 TEARDOWN = "playbooks/teardown.yml"
 MASTER = "storytime-master-uploads-local"
@@ -81,6 +82,8 @@ def test_teardown_removes_everything_in_order_and_a_second_run_is_a_no_op(conver
     rebuilt = playbook.run()
     assert rebuilt.rc == 0, rebuilt.failure_messages()
     assert sorted(json.loads((tmp_path / "outputs" / "local.json").read_text())) == sorted(outputs)
+    # ... that works end to end (upload, transcode, signed-cookie playback), like the first one (issue 12, item 2).
+    validate_passes(playbook)
 
 
 def test_prod_is_refused_without_a_confirmation_naming_it(playbook, aws):

@@ -3,22 +3,11 @@ and a broken environment (a behaviour that lost its key group) is reported as th
 
 from __future__ import annotations
 
-import re
+from tests.scenarios.checklist import VALIDATE
+from tests.scenarios.checklist import checklist
 
-VALIDATE = "playbooks/validate.yml"
 MASTER = "storytime-master-uploads-local"
 HLS = "storytime-hls-outputs-local"
-CHECK_LINE = re.compile(r"^\s+(\d) \| .*? \| (PASS|FAIL|NOT RUN)\s* \| (.*)$")
-
-
-def checklist(stdout: str) -> dict[int, tuple[str, str]]:
-    """Check number -> (result, detail) from the table validate.yml prints."""
-    rows = {}
-    for line in stdout.splitlines():
-        match = CHECK_LINE.match(line)
-        if match:
-            rows[int(match.group(1))] = (match.group(2), match.group(3))
-    return rows
 
 
 def keys(s3, bucket: str) -> list[str]:
