@@ -15,6 +15,8 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 help:
 	@echo "make demo            create the venv, start the local AWS, run site.yml and validate.yml on inventories/local, print the outputs and the checklist, stop"
 	@echo "make test            the whole test suite: lint, sanity, unit, scenarios against the local AWS (what CI runs)"
+	@echo "make unit            the unit tests alone (no local AWS, no ansible-playbook)"
+	@echo "make scenarios       the local AWS's own tests and the playbook scenarios against it"
 	@echo "make audit           converge inventories/local on a local AWS and run Prowler (s3, cloudfront, secretsmanager, iam); fails on any unmuted finding"
 	@echo "make local-aws-up    start the local AWS in the background; prints AWS_ENDPOINT_URL=..."
 	@echo "make local-aws-down  stop the local AWS started by local-aws-up"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test suite behind `make test` (and .ci/run). Usage: tools/test.sh [all|lint|sanity|pytest|molecule]...
+# The test suite behind `make test` (and .ci/run). Usage: tools/test.sh [all|lint|sanity|pytest|unit|scenarios|molecule]...
 # Expects the venv from `make install` on PATH (the Makefile puts it there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +49,18 @@ run_pytest() {
   pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal tests/unit tests/local_aws tests/scenarios
 }
 
+# The unit tests alone: no local AWS, no ansible-playbook (about 20 seconds here).
+run_unit() {
+  stage "pytest: unit tests"
+  pytest -q -n "${PYTEST_WORKERS:-auto}" tests/unit
+}
+
+# The tests against the local AWS: the emulator's own rules, then the playbooks.
+run_scenarios() {
+  stage "pytest: local AWS and scenarios"
+  pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal tests/local_aws tests/scenarios
+}
+
 run_molecule() {
   stage "molecule (local AWS)"
   molecule test --all
@@ -61,7 +73,9 @@ for s in "${stages[@]}"; do
     all) lint; sanity; run_pytest; run_molecule ;;
     lint) lint ;;
     sanity) sanity ;;
-    pytest | unit | scenarios) run_pytest ;;
+    pytest) run_pytest ;;
+    unit) run_unit ;;
+    scenarios) run_scenarios ;;
     molecule) run_molecule ;;
     *) echo "unknown stage: $s" >&2; exit 2 ;;
   esac
