@@ -24,9 +24,9 @@ HLS = "storytime-hls-outputs-local"
 PLAYLIST = "/books/1/index.m3u8"
 
 
-def key_group_items(aws) -> list[str]:
+def key_group_items(aws, group_name: str = GROUP) -> list[str]:
     groups = aws.client("cloudfront").list_key_groups()["KeyGroupList"]["Items"]
-    (group,) = [g["KeyGroup"] for g in groups if g["KeyGroup"]["KeyGroupConfig"]["Name"] == GROUP]
+    (group,) = [g["KeyGroup"] for g in groups if g["KeyGroup"]["KeyGroupConfig"]["Name"] == group_name]
     return sorted(group["KeyGroupConfig"]["Items"])
 
 
@@ -214,38 +214,59 @@ def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws
     validate_passes(playbook, inventory)
 
 
-def test_a_prod_like_inventory_rotates_by_listing_the_staged_key(playbook, aws, tmp_path):
-    """The prod shape: no generated key, the inventory lists the signing key, the private half is injected. Stage
-    writes the new public half; with it in the inventory in place of the old key, site.yml keeps both until retire,
-    retire removes the old one, and site.yml afterwards writes nothing (issue 12, item 2)."""
+def prod_inventory(playbook, public_keys: list[str]):
+    """inventories/prod itself, pointed at the local AWS as a prod account: the operator's and the Rails app's
+    local credentials (the Rails app is the local AWS's storytime-local-rails user) and these public keys."""
+    return playbook.inventory(
+        "prod",
+        {
+            "storytime_aws_endpoint_url": playbook.server.endpoint_url,
+            "storytime_aws_ca_bundle": str(playbook.server.ca_file),
+            "storytime_cloudfront_edge_url": playbook.server.endpoint_url,
+            "storytime_aws_access_key": "AKIALOCALAWSOPERATOR",
+            "storytime_aws_secret_key": "local-aws-operator-secret-access-key",
+            "iam_roles_rails_attach_to_user": "storytime-local-rails",
+            "storytime_rails_aws_access_key": "AKIALOCALAWSRAILSAPP",
+            "storytime_rails_aws_secret_key": "local-aws-rails-app-secret-access-key",
+            "cloudfront_hls_public_keys": public_keys,
+        },
+    )
+
+
+def test_the_prod_inventory_rotates_by_listing_the_staged_key(playbook, aws, tmp_path):
+    """inventories/prod (no generated key, the inventory lists the signing key, the private half is injected):
+    site, inject, validate, stage, site with the staged key listed, retire, site, validate. Stage writes the new
+    public half; with it in the inventory in place of the old key, site.yml keeps both until retire, retire
+    removes the old one, and site.yml afterwards writes nothing (issue 12, item 2)."""
+    group, secret = "storytime-prod-hls-signers", "storytime/prod/cloudfront_private_key"
     key, pem = new_key()
-    prod_like = {"cloudfront_hls_generate_signing_key": False, "cloudfront_hls_public_keys": [pem.decode()]}
-    inventory = playbook.inventory("local", prod_like)
+    inventory = prod_inventory(playbook, [pem.decode()])
     site = playbook.run(inventory=inventory)
     assert site.rc == 0, site.failure_messages()
-    (old_id,) = key_group_items(aws)
+    (old_id,) = key_group_items(aws, group)
     inject = inject_key(playbook, inventory, key, tmp_path)
     assert inject.rc == 0, inject.failure_messages()
+    validate_passes(playbook, inventory)
 
     stage = playbook.run(playbook=ROTATE, inventory=inventory)
     assert stage.rc == 0, stage.failure_messages()
-    new_id, _ = current_key_pair(aws, SECRET)
-    assert key_group_items(aws) == sorted([old_id, new_id])
+    new_id, _ = current_key_pair(aws, secret)
+    assert key_group_items(aws, group) == sorted([old_id, new_id])
     (advice,) = stage.task_results("Say which key the inventory must list before retire")
-    assert "local.cloudfront-public-key.pem" in advice["msg"] and new_id in advice["msg"]
-    staged_pem = (tmp_path / "outputs" / "local.cloudfront-public-key.pem").read_text()
+    assert "prod.cloudfront-public-key.pem" in advice["msg"] and new_id in advice["msg"]
+    staged_pem = (tmp_path / "outputs" / "prod.cloudfront-public-key.pem").read_text()
 
-    inventory = playbook.inventory("local", {**prod_like, "cloudfront_hls_public_keys": [staged_pem]})
+    inventory = prod_inventory(playbook, [staged_pem])
     between = playbook.run(inventory=inventory)
     assert between.rc == 0, between.failure_messages()
     assert between.writes == []
-    assert key_group_items(aws) == sorted([old_id, new_id])
+    assert key_group_items(aws, group) == sorted([old_id, new_id])
 
     retire = playbook.run(
         playbook=ROTATE, inventory=inventory, extra_vars={"rotate_phase": "retire", "rotate_grace_seconds": 0}
     )
     assert retire.rc == 0, retire.failure_messages()
-    assert key_group_items(aws) == [new_id]
+    assert key_group_items(aws, group) == [new_id]
     assert old_id not in public_key_ids(aws)
     last = playbook.run(inventory=inventory)
     assert last.rc == 0, last.failure_messages()
