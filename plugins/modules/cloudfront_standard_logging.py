@@ -101,6 +101,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
@@ -148,6 +149,34 @@ def summary(name, source, destination, deliveries):
         "delivery_id": ours[0]["id"] if ours else None,
         "other_deliveries": sorted(d["id"] for d in deliveries if d not in ours),
     }
+
+
+def create_delivery(client, name, destination_arn):
+    """The delivery from source ``name`` to ``destination_arn``, created, or adopted when CreateDelivery answers
+    ConflictException ("The specified Delivery already exists"): a retry whose first attempt succeeded, or another
+    run that created it in between."""
+
+    def create():
+        return call_aws(
+            StorytimeError,
+            f"create delivery {name}",
+            client.create_delivery,
+            deliverySourceName=name,
+            deliveryDestinationArn=destination_arn,
+        )["delivery"]
+
+    def find():
+        deliveries = paginate(client, "describe_deliveries", "deliveries")
+        return next(
+            (
+                d
+                for d in deliveries
+                if d.get("deliverySourceName") == name and d.get("deliveryDestinationArn") == destination_arn
+            ),
+            None,
+        )
+
+    return create_or_adopt(create, find, "ConflictException")[1]
 
 
 def ensure_present(module, client):
@@ -201,14 +230,7 @@ def ensure_present(module, client):
             )
             destination = response["deliveryDestination"]
         if not ours or not source_ok:
-            response = call_aws(
-                StorytimeError,
-                f"create delivery {name}",
-                client.create_delivery,
-                deliverySourceName=name,
-                deliveryDestinationArn=destination["arn"],
-            )
-            delivery_id = response["delivery"]["id"]
+            delivery_id = create_delivery(client, name, destination["arn"])["id"]
     after = {
         "name": name,
         "distribution_arn": params["distribution_arn"],
