@@ -111,10 +111,12 @@ class PlaybookRunner:
         skip_tags: str | None = None,
         env: dict[str, str] | None = None,
         started: Callable[[subprocess.Popen[str]], None] | None = None,
+        own_outputs_dir: bool = True,
     ) -> PlaybookRun:
         """Run ``playbook`` and wait for it. ``started(process)`` is called once the process runs (it leads its
-        own process group then, so a test can signal the whole run, e.g. SIGTERM it part-way)."""
-        extra = {"outputs_dir": str(self.tmp_path / "outputs")}
+        own process group then, so a test can signal the whole run, e.g. SIGTERM it part-way). The outputs go to
+        this runner's folder unless ``own_outputs_dir`` is false (then the playbook's default applies)."""
+        extra = {"outputs_dir": str(self.tmp_path / "outputs")} if own_outputs_dir else {}
         extra.update(extra_vars or {})
         cmd = [str(BIN / "ansible-playbook"), str(ROOT / playbook), "-i", str(inventory), "-e", json.dumps(extra)]
         if check:

@@ -43,3 +43,6 @@ def test_built_artifact_contains_only_the_collection(tmp_path):
     ):
         assert unshipped not in top, f"{unshipped} is in the artifact"
     assert not any("__pycache__" in name for name in names)
+    # The repository-root entry points are not the collection's; its playbooks are.
+    assert "site.yml" not in top and "rotate_cloudfront_key.yml" not in top
+    assert {"playbooks/site.yml", "playbooks/rotate_cloudfront_key.yml"} <= set(names)
