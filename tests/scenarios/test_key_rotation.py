@@ -235,7 +235,7 @@ def prod_inventory(playbook, public_keys: list[str]):
 
 def test_the_prod_inventory_rotates_by_listing_the_staged_key(playbook, aws, tmp_path):
     """inventories/prod (no generated key, the inventory lists the signing key, the private half is injected):
-    site, inject, validate, stage, site with the staged key listed, retire, site, validate. Stage writes the new
+    site, inject, stage, site with the staged key listed, retire, site, validate. Stage writes the new
     public half; with it in the inventory in place of the old key, site.yml keeps both until retire, retire
     removes the old one, and site.yml afterwards writes nothing (issue 12, item 2)."""
     group, secret = "storytime-prod-hls-signers", "storytime/prod/cloudfront_private_key"
@@ -246,7 +246,6 @@ def test_the_prod_inventory_rotates_by_listing_the_staged_key(playbook, aws, tmp
     (old_id,) = key_group_items(aws, group)
     inject = inject_key(playbook, inventory, key, tmp_path)
     assert inject.rc == 0, inject.failure_messages()
-    validate_passes(playbook, inventory)
 
     stage = playbook.run(playbook=ROTATE, inventory=inventory)
     assert stage.rc == 0, stage.failure_messages()
