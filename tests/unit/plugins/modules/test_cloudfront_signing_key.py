@@ -256,6 +256,13 @@ def test_encrypted_private_key_is_refused(runner, key):
     assert "is encrypted" in result.result["msg"]
 
 
+def registered_earlier(cloudfront, key_id, name, pem):
+    """CreatePublicKey answers PublicKeyAlreadyExists and the listing shows the key registered before: adopted."""
+    cloudfront.add_client_error("create_public_key", "PublicKeyAlreadyExists", http_status_code=409)
+    item = {"Id": key_id, "Name": name, "CreatedTime": "2026-11-24T00:00:00Z", "EncodedKey": pem}
+    cloudfront.add_response("list_public_keys", {"PublicKeyList": {"MaxItems": 100, "Quantity": 1, "Items": [item]}})
+
+
 def test_pending_pair_left_by_a_stopped_run_is_completed_with_its_own_key(runner, key):
     """A run stopped after keeping the private key and registering its public half (its answer lost, or SIGTERM
     before the pair was stored): the next run adopts that public key (PublicKeyAlreadyExists) and stores the
@@ -269,19 +276,7 @@ def test_pending_pair_left_by_a_stopped_run_is_completed_with_its_own_key(runner
         {"SecretString": json.dumps({"key_pair_id": None, "private_key_pem": private})},
         {"SecretId": SECRET},
     )
-    cloudfront.add_client_error("create_public_key", "PublicKeyAlreadyExists", http_status_code=409)
-    cloudfront.add_response(
-        "list_public_keys",
-        {
-            "PublicKeyList": {
-                "MaxItems": 100,
-                "Quantity": 1,
-                "Items": [
-                    {"Id": "KPENDING", "Name": name, "CreatedTime": "2026-11-24T00:00:00Z", "EncodedKey": public}
-                ],
-            }
-        },
-    )
+    registered_earlier(cloudfront, "KPENDING", name, public)
     sm.add_response(
         "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
     )
@@ -346,19 +341,7 @@ def test_two_runs_generating_at_once_end_with_the_key_of_the_run_that_claimed_th
     pending = json.dumps({"key_pair_id": None, "private_key_pem": other_private})
     sm.add_response("get_secret_value", {"SecretString": pending, "VersionId": successor}, {"SecretId": SECRET})
     sm.add_response("get_secret_value", {"SecretString": pending, "VersionId": successor}, {"SecretId": SECRET})
-    cloudfront.add_client_error("create_public_key", "PublicKeyAlreadyExists", http_status_code=409)
-    cloudfront.add_response(
-        "list_public_keys",
-        {
-            "PublicKeyList": {
-                "MaxItems": 100,
-                "Quantity": 1,
-                "Items": [
-                    {"Id": "KFIRST", "Name": name, "CreatedTime": "2026-11-24T00:00:00Z", "EncodedKey": other_public}
-                ],
-            }
-        },
-    )
+    registered_earlier(cloudfront, "KFIRST", name, other_public)
     sm.add_response(
         "put_secret_value",
         {"ARN": SECRET_ARN},
