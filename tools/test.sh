@@ -49,7 +49,7 @@ run_pytest() {
   pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal tests/unit tests/local_aws tests/scenarios
 }
 
-# The unit tests alone: no local AWS, no ansible-playbook (about 20 seconds here).
+# The unit tests alone: no local AWS, no ansible-playbook (about 10 seconds here).
 run_unit() {
   stage "pytest: unit tests"
   pytest -q -n "${PYTEST_WORKERS:-auto}" tests/unit
