@@ -44,3 +44,15 @@ def test_test_file_names_are_unique():
     """pytest imports test files by basename (no packages here): two with one name break collection."""
     names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
     assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_the_declared_ansible_range_starts_at_the_tested_ansible_core():
+    """requires_ansible claims no older ansible-core than the one the suite runs (the pinned one)."""
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    pinned = next(
+        line.split("==")[1].strip()
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line.startswith("ansible-core==")
+    )
+    major_minor = ".".join(pinned.split(".")[:2])
+    assert runtime["requires_ansible"] == f">={major_minor}.0"
