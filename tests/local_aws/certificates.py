@@ -23,9 +23,9 @@ def certificate_key() -> rsa.RSAPrivateKey:
 
 def new_public_key_pem() -> str:
     """The public half (SubjectPublicKeyInfo PEM) of a new 2048-bit RSA key, as CloudFront public keys take it."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return (
-        key.public_key()
+        certificate_key()
+        .public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )

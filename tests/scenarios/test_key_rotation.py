@@ -9,25 +9,24 @@ from __future__ import annotations
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from local_aws.viewer import current_key_pair
 from local_aws.viewer import distribution_domain
 from local_aws.viewer import edge_request
 from local_aws.viewer import signed_cookies
 from tests.scenarios.checklist import validate_passes
+from tests.scenarios.key_helpers import LOCAL_RAILS_APP
+from tests.scenarios.key_helpers import inject
+from tests.scenarios.key_helpers import key_group_items
+from tests.scenarios.key_helpers import new_key
+from tests.scenarios.key_helpers import private_pem
+from tests.scenarios.key_helpers import prod_inventory
+from tests.scenarios.key_helpers import public_pem
 
 ROTATE = "playbooks/rotate_cloudfront_key.yml"
 SECRET = "storytime/local/cloudfront_private_key"
-GROUP = "storytime-local-hls-signers"
 HLS = "storytime-hls-outputs-local"
 PLAYLIST = "/books/1/index.m3u8"
-
-
-def key_group_items(aws, group_name: str = GROUP) -> list[str]:
-    groups = aws.client("cloudfront").list_key_groups()["KeyGroupList"]["Items"]
-    (group,) = [g["KeyGroup"] for g in groups if g["KeyGroup"]["KeyGroupConfig"]["Name"] == group_name]
-    return sorted(group["KeyGroupConfig"]["Items"])
 
 
 def public_key_ids(aws) -> list[str]:
@@ -139,38 +138,17 @@ def test_bad_rotation_input_fails_before_any_aws_call(playbook, aws, extra_vars,
     assert run.calls == []
 
 
-def new_key() -> tuple[rsa.RSAPrivateKey, bytes]:
-    """A 2048-bit key and its public half in PEM."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key, key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-def inject_key(playbook, inventory, key, tmp_path):
-    """Run inject_private_key.yml with ``key`` written to a file (as an operator would)."""
-    key_file = tmp_path / "key.pem"
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return playbook.run(
-        playbook="playbooks/inject_private_key.yml",
-        inventory=inventory,
-        extra_vars={"inject_private_key_file": str(key_file)},
-    )
-
-
 def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws, tmp_path):
     """site, inject (an inventory key), rotate stage/retire, site: every step composes (issue 12)."""
-    key, pem = new_key()
-    inventory = playbook.inventory("local", {"cloudfront_hls_public_keys": [pem.decode()]})
+    key = new_key()
+    inventory = playbook.inventory("local", {"cloudfront_hls_public_keys": [public_pem(key)]})
     site = playbook.run(inventory=inventory)
     assert site.rc == 0, site.failure_messages()
     generated_id, _ = current_key_pair(aws, SECRET)
     (injected_id,) = [key_id for key_id in key_group_items(aws) if key_id != generated_id]
 
-    inject = inject_key(playbook, inventory, key, tmp_path)
-    assert inject.rc == 0, inject.failure_messages()
+    injected = inject(playbook, inventory, private_pem(key), tmp_path)
+    assert injected.rc == 0, injected.failure_messages()
     assert current_key_pair(aws, SECRET)[0] == injected_id
 
     # The generated key is now the previous key, as after a stage: stage waits for it to be retired.
@@ -214,58 +192,39 @@ def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws
     validate_passes(playbook, inventory)
 
 
-def prod_inventory(playbook, public_keys: list[str]):
-    """inventories/prod itself, pointed at the local AWS as a prod account: the operator's and the Rails app's
-    local credentials (the Rails app is the local AWS's storytime-local-rails user) and these public keys."""
-    return playbook.inventory(
-        "prod",
-        {
-            "storytime_aws_endpoint_url": playbook.server.endpoint_url,
-            "storytime_aws_ca_bundle": str(playbook.server.ca_file),
-            "storytime_cloudfront_edge_url": playbook.server.endpoint_url,
-            "storytime_aws_access_key": "AKIALOCALAWSOPERATOR",
-            "storytime_aws_secret_key": "local-aws-operator-secret-access-key",
-            "iam_roles_rails_attach_to_user": "storytime-local-rails",
-            "storytime_rails_aws_access_key": "AKIALOCALAWSRAILSAPP",
-            "storytime_rails_aws_secret_key": "local-aws-rails-app-secret-access-key",
-            "cloudfront_hls_public_keys": public_keys,
-        },
-    )
-
-
 def test_the_prod_inventory_rotates_by_listing_the_staged_key(playbook, aws, tmp_path):
     """inventories/prod (no generated key, the inventory lists the signing key, the private half is injected):
     site, inject, stage, site with the staged key listed, retire, site, validate. Stage writes the new
     public half; with it in the inventory in place of the old key, site.yml keeps both until retire, retire
     removes the old one, and site.yml afterwards writes nothing (issue 12, item 2)."""
-    group, secret = "storytime-prod-hls-signers", "storytime/prod/cloudfront_private_key"
-    key, pem = new_key()
-    inventory = prod_inventory(playbook, [pem.decode()])
+    secret = "storytime/prod/cloudfront_private_key"
+    key = new_key()
+    inventory = prod_inventory(playbook, [public_pem(key)], **LOCAL_RAILS_APP)
     site = playbook.run(inventory=inventory)
     assert site.rc == 0, site.failure_messages()
-    (old_id,) = key_group_items(aws, group)
-    inject = inject_key(playbook, inventory, key, tmp_path)
-    assert inject.rc == 0, inject.failure_messages()
+    (old_id,) = key_group_items(aws, "prod")
+    injected = inject(playbook, inventory, private_pem(key), tmp_path)
+    assert injected.rc == 0, injected.failure_messages()
 
     stage = playbook.run(playbook=ROTATE, inventory=inventory)
     assert stage.rc == 0, stage.failure_messages()
     new_id, _ = current_key_pair(aws, secret)
-    assert key_group_items(aws, group) == sorted([old_id, new_id])
+    assert key_group_items(aws, "prod") == sorted([old_id, new_id])
     (advice,) = stage.task_results("Say which key the inventory must list before retire")
     assert "prod.cloudfront-public-key.pem" in advice["msg"] and new_id in advice["msg"]
     staged_pem = (tmp_path / "outputs" / "prod.cloudfront-public-key.pem").read_text()
 
-    inventory = prod_inventory(playbook, [staged_pem])
+    inventory = prod_inventory(playbook, [staged_pem], **LOCAL_RAILS_APP)
     between = playbook.run(inventory=inventory)
     assert between.rc == 0, between.failure_messages()
     assert between.writes == []
-    assert key_group_items(aws, group) == sorted([old_id, new_id])
+    assert key_group_items(aws, "prod") == sorted([old_id, new_id])
 
     retire = playbook.run(
         playbook=ROTATE, inventory=inventory, extra_vars={"rotate_phase": "retire", "rotate_grace_seconds": 0}
     )
     assert retire.rc == 0, retire.failure_messages()
-    assert key_group_items(aws, group) == [new_id]
+    assert key_group_items(aws, "prod") == [new_id]
     assert old_id not in public_key_ids(aws)
     last = playbook.run(inventory=inventory)
     assert last.rc == 0, last.failure_messages()

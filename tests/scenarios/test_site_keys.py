@@ -7,42 +7,17 @@ import json
 import pytest
 from ansible_collections.storytime.video_infra.plugins.module_utils.public_keys import fingerprint
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.scenarios.key_helpers import inject
+from tests.scenarios.key_helpers import key_group_items
+from tests.scenarios.key_helpers import new_key
+from tests.scenarios.key_helpers import private_pem
+from tests.scenarios.key_helpers import prod_inventory
+from tests.scenarios.key_helpers import public_pem
 
 pytestmark = pytest.mark.scenario
 
 SECRET = "storytime/{env}/cloudfront_private_key"
-
-
-def private_pem(key) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-def public_pem(key) -> str:
-    return (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-
-
-def new_key(bits=2048):
-    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
-
-
-def prod_inventory(playbook, public_keys):
-    """inventories/prod, pointed at the local AWS (as a prod-like account), with these public keys."""
-    return playbook.inventory(
-        "prod",
-        {
-            "storytime_aws_endpoint_url": playbook.server.endpoint_url,
-            "storytime_aws_access_key": "AKIALOCALAWSOPERATOR",
-            "storytime_aws_secret_key": "local-aws-operator-secret-access-key",
-            "cloudfront_hls_public_keys": public_keys,
-        },
-    )
 
 
 def test_local_key_pair_is_generated_stored_and_never_printed(playbook, aws):
@@ -88,25 +63,12 @@ def test_prod_like_run_creates_the_secret_without_a_value(playbook, aws):
     assert not described.get("VersionIdsToStages")
 
 
-def inject(playbook, inventory, pem_text, tmp_path):
-    key_file = tmp_path / "key.pem"
-    key_file.write_text(pem_text)
-    key_file.chmod(0o600)
-    return playbook.run(
-        playbook="playbooks/inject_private_key.yml",
-        inventory=inventory,
-        extra_vars={"inject_private_key_file": str(key_file)},
-        verbosity=3,
-        json_output=False,
-    )
-
-
 def test_inject_stores_the_pair_for_a_key_of_the_key_group(playbook, aws, tmp_path):
     key = new_key()
     inventory = prod_inventory(playbook, [public_pem(key)])
     assert playbook.run(inventory=inventory).rc == 0
 
-    run = inject(playbook, inventory, private_pem(key), tmp_path)
+    run = inject(playbook, inventory, private_pem(key), tmp_path, verbosity=3, json_output=False)
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "PRIVATE KEY" not in run.stdout + run.stderr
     assert "GetSecretValue" not in [op for _svc, op in run.calls]
@@ -118,7 +80,7 @@ def test_inject_stores_the_pair_for_a_key_of_the_key_group(playbook, aws, tmp_pa
     assert fingerprint(registered["EncodedKey"]) == fingerprint(public_pem(key))
     assert secret["key_pair_id"] in run.stdout  # the playbook tells which key ID Rails must use
 
-    again = inject(playbook, inventory, private_pem(key), tmp_path)
+    again = inject(playbook, inventory, private_pem(key), tmp_path, verbosity=3, json_output=False)
     assert again.rc == 0
     assert [op for _svc, op in again.calls if op == "PutSecretValue"] == []
 
@@ -139,7 +101,7 @@ def test_inject_refuses_bad_keys_and_leaves_the_secret_unchanged(playbook, aws, 
     inventory = prod_inventory(playbook, [public_pem(new_key())])
     assert playbook.run(inventory=inventory).rc == 0
 
-    run = inject(playbook, inventory, make_pem(), tmp_path)
+    run = inject(playbook, inventory, make_pem(), tmp_path, verbosity=3, json_output=False)
 
     assert run.rc != 0
     assert message in run.stdout
@@ -167,13 +129,6 @@ def changed_tasks(run) -> list[str]:
     ]
 
 
-def key_group_items(aws, env="local") -> list[str]:
-    groups = aws.client("cloudfront").list_key_groups()["KeyGroupList"]["Items"]
-    name = f"storytime-{env}-hls-signers"
-    (group,) = [g["KeyGroup"] for g in groups if g["KeyGroup"]["KeyGroupConfig"]["Name"] == name]
-    return sorted(group["KeyGroupConfig"]["Items"])
-
-
 def test_site_after_injecting_an_inventory_key_on_a_generated_environment(playbook, aws, tmp_path):
     """Issue 12: inject on local/dev (the secret then names an inventory key) used to break every later site.yml."""
     key = new_key()
@@ -185,7 +140,7 @@ def test_site_after_injecting_an_inventory_key_on_a_generated_environment(playbo
     )["key_pair_id"]
     (inventory_id,) = [key_id for key_id in key_group_items(aws) if key_id != generated_id]
 
-    injected = inject(playbook, inventory, private_pem(key), tmp_path)
+    injected = inject(playbook, inventory, private_pem(key), tmp_path, verbosity=3, json_output=False)
     assert injected.rc == 0, injected.stdout[-3000:]
     assert (
         json.loads(aws.client("secretsmanager").get_secret_value(SecretId=SECRET.format(env="local"))["SecretString"])[
