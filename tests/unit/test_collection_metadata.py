@@ -46,13 +46,20 @@ def test_test_file_names_are_unique():
     assert sorted({n for n in names if names.count(n) > 1}) == []
 
 
-def test_the_declared_ansible_range_starts_at_the_tested_ansible_core():
-    """requires_ansible claims no older ansible-core than the one the suite runs (the pinned one)."""
-    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
-    pinned = next(
+def pinned_ansible_core(constraints: Path) -> tuple[int, ...]:
+    version = next(
         line.split("==")[1].strip()
-        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        for line in constraints.read_text().splitlines()
         if line.startswith("ansible-core==")
     )
-    major_minor = ".".join(pinned.split(".")[:2])
-    assert runtime["requires_ansible"] == f">={major_minor}.0"
+    return tuple(int(part) for part in version.split("."))
+
+
+def test_the_declared_ansible_range_starts_at_the_oldest_tested_ansible_core():
+    """requires_ansible claims exactly the oldest ansible-core the suite runs (make test-oldest's pin), and the
+    current end (make test's pin) is newer."""
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    oldest = pinned_ansible_core(ROOT / "tests" / "oldest" / "constraints.txt")
+    current = pinned_ansible_core(ROOT / "constraints.txt")
+    assert runtime["requires_ansible"] == f">={oldest[0]}.{oldest[1]}.0"
+    assert current > oldest
