@@ -65,6 +65,7 @@ from local_aws import identities
 from local_aws import s3_logging
 from local_aws import s3_notifications
 from local_aws import s3_policy
+from local_aws import secretsmanager_errors
 from local_aws.cloudfront import CloudFrontExtension
 from local_aws.cloudfront_edge import CloudFrontEdgeExtension
 from local_aws.cloudfront_streaming import CloudFrontStreamingExtension
@@ -188,6 +189,7 @@ class LocalAWSApp:
         s3_notifications.install()
         s3_logging.install()
         acm.install()
+        secretsmanager_errors.install()
         self.gate = iam_auth.Gate()
         identities.seed()
         self.snapshots = Snapshots(self.extensions)
