@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tarfile
@@ -28,21 +29,34 @@ def test_built_artifact_contains_only_the_collection(tmp_path):
     with tarfile.open(artifact) as tar:
         names = tar.getnames()
     top = {name.split("/")[0] for name in names}
-    assert {"plugins", "roles", "playbooks", "meta", "README.md", "MANIFEST.json", "FILES.json"} <= top
+    # An allow-list (galaxy.yml `manifest`): exactly the collection, its licence and its Galaxy README.
+    assert top == {
+        "COPYING",
+        "docs",
+        "meta",
+        "plugins",
+        "roles",
+        "playbooks",
+        "changelogs",
+        "MANIFEST.json",
+        "FILES.json",
+    }
+    assert [name for name in names if name.startswith("docs/")] == ["docs/galaxy.md"]
     assert "plugins/modules/s3_private_bucket.py" in names
+    assert "plugins/filter/hls_template_settings.yml" in names
     assert "roles/storage/meta/argument_specs.yml" in names
-    for unshipped in (
-        "local_aws",
-        "tests",
-        "inventories",
-        "extensions",
-        "benchmarks",
-        "tools",
-        ".venv",
-        ".collections",
-    ):
+    assert "roles/outputs/templates/outputs.env.j2" in names
+    assert {"meta/runtime.yml", "meta/execution-environment.yml", "meta/ee-requirements.txt"} <= set(names)
+    assert {"changelogs/changelog.yaml", "changelogs/config.yaml"} <= set(names)
+    assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
+    # No development file: the repository's ansible.cfg and README, tooling, tests, inventories, the root entry points.
+    for unshipped in ("ansible.cfg", "README.md", "Makefile", "site.yml", "rotate_cloudfront_key.yml", "tests"):
         assert unshipped not in top, f"{unshipped} is in the artifact"
-    assert not any("__pycache__" in name for name in names)
-    # The repository-root entry points are not the collection's; its playbooks are.
-    assert "site.yml" not in top and "rotate_cloudfront_key.yml" not in top
     assert {"playbooks/site.yml", "playbooks/rotate_cloudfront_key.yml"} <= set(names)
+    manifest = json.loads(tar_member(artifact, "MANIFEST.json"))
+    assert manifest["collection_info"]["readme"] == "docs/galaxy.md"
+
+
+def tar_member(artifact: Path, name: str) -> bytes:
+    with tarfile.open(artifact) as tar:
+        return tar.extractfile(name).read()

@@ -16,6 +16,7 @@ from local_aws.playbook import ROOT
 pytestmark = pytest.mark.scenario
 
 TAGS = re.compile(r"TAGS: \[([^\]]*)\]")
+PLAY_NUMBER = re.compile(r"play #\d+")
 
 
 def listed_tasks(playbook: str) -> list[str]:
@@ -39,6 +40,17 @@ def test_the_root_entry_point_runs_exactly_the_collection_playbook(name):
     root = listed_tasks(name)
     assert len(root) > 10
     assert root == listed_tasks(f"playbooks/{name}")
+
+
+def test_site_and_validate_runs_site_then_validate():
+    """The AWX entry point (docs/awx.md): exactly the plays and tasks of site.yml, then those of validate.yml."""
+
+    def unnumbered(playbook: str) -> list[str]:
+        return [PLAY_NUMBER.sub("play", line) for line in listed_tasks(playbook)]
+
+    assert unnumbered("site_and_validate.yml") == unnumbered("playbooks/site.yml") + unnumbered(
+        "playbooks/validate.yml"
+    )
 
 
 def test_site_yml_from_the_root_converges_and_writes_the_outputs_to_the_repository(converged, playbook):
