@@ -2,32 +2,58 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
+# The interpreter of a Python version: the one on PATH when it is that version, else pyenv's by name. (A pyenv shim
+# answers `command -v python3.13` even when 3.13 is not the active version, so ask the interpreter itself.)
+find_python = $(shell python$(1) -c 'import sys; print(sys.executable)' 2>/dev/null \
+	|| PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | grep '^$(subst .,\.,$(1))\.' | tail -1) python$(1) -c 'import sys; print(sys.executable)' 2>/dev/null \
+	|| echo python$(1))
+
+# The current end of the supported range (ansible 14, ansible-core 2.21, Python 3.13): what `make demo` and
+# `make test` use.
+PYTHON ?= $(call find_python,3.13)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
+# The oldest end (ansible-core 2.19, Python 3.11): `make test-oldest`.
+PYTHON_OLDEST ?= $(call find_python,3.11)
+OLDEST_VENV := .build/oldest-venv
+OLDEST_STAMP := $(OLDEST_VENV)/.installed-$(shell cat tests/oldest/requirements.txt tests/oldest/constraints.txt | cksum | cut -d' ' -f1)
 LINK := .collections/ansible_collections/storytime/video_infra
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help install audit prowler demo test lint sanity unit scenarios molecule benchmark build local-aws-up local-aws-down changelog clean
+.PHONY: help install audit prowler localstack localstack-venv demo test test-oldest oldest-venv docs lint sanity unit scenarios molecule benchmark build local-aws-up local-aws-down changelog clean
 
 help:
 	@echo "make demo            create the venv, start the local AWS, run site.yml and validate.yml on inventories/local, print the outputs and the checklist, stop"
 	@echo "make test            the whole test suite: lint, sanity, unit, scenarios against the local AWS (what CI runs)"
+	@echo "make test-oldest     the oldest supported Ansible (ansible-core 2.19, Python 3.11): sanity, unit tests, converge and no-op"
+	@echo "make localstack      molecule against LocalStack's community runtime (storage, secrets, IAM, notifications; everything with LOCALSTACK_AUTH_TOKEN)"
 	@echo "make unit            the unit tests alone (no local AWS, no ansible-playbook)"
 	@echo "make scenarios       the local AWS's own tests and the playbook scenarios against it"
 	@echo "make audit           converge inventories/local on a local AWS and run Prowler (s3, cloudfront, secretsmanager, iam); fails on any unmuted finding"
 	@echo "make local-aws-up    start the local AWS in the background; prints AWS_ENDPOINT_URL=..."
 	@echo "make local-aws-down  stop the local AWS started by local-aws-up"
 	@echo "make benchmark       API calls and wall time of converge, no-op and check runs, against the stock modules"
+	@echo "make docs            the collection's HTML documentation (antsibull-docs, Sphinx): .build/docs/build/html"
 	@echo "make build           build the collection artifact"
 
+# A venv of another Python version (one made before the move to 3.13) is made again.
+same_python = test "$$($(1)/bin/python -c 'import sys; print(sys.version_info[:2])' 2>/dev/null)" \
+	= "$$($(2) -c 'import sys; print(sys.version_info[:2])')"
+
 $(STAMP): requirements.txt constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(call same_python,$(VENV),$(PYTHON)) || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip==24.3.1
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(OLDEST_STAMP): tests/oldest/requirements.txt tests/oldest/constraints.txt
+	$(call same_python,$(OLDEST_VENV),$(PYTHON_OLDEST)) || { rm -rf $(OLDEST_VENV) && $(PYTHON_OLDEST) -m venv $(OLDEST_VENV); }
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip==24.3.1
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -r tests/oldest/requirements.txt -c tests/oldest/constraints.txt
+	rm -f $(OLDEST_VENV)/.installed-*
 	touch $@
 
 $(LINK):
@@ -36,12 +62,8 @@ $(LINK):
 
 install: $(STAMP) $(LINK)
 
-# Prowler in a virtualenv of its own (its pins clash with the project's): Python 3.12 when there is one. A pyenv
-# shim answers `command -v python3.12` even when 3.12 is not the active version, so ask the interpreter itself,
-# then pyenv's 3.12 by name.
-PROWLER_PYTHON ?= $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null \
-	|| PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | grep '^3\.12' | tail -1) python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null \
-	|| echo $(PYTHON))
+# Prowler in a virtualenv of its own (its pins clash with the project's), on Python 3.12.
+PROWLER_PYTHON ?= $(call find_python,3.12)
 PROWLER_VENV := .build/prowler-venv
 PROWLER_STAMP := $(PROWLER_VENV)/.installed-$(shell cat audit/prowler-requirements.txt audit/prowler-constraints.txt | cksum | cut -d' ' -f1)
 
@@ -54,6 +76,22 @@ $(PROWLER_STAMP): audit/prowler-requirements.txt audit/prowler-constraints.txt
 
 prowler: $(PROWLER_STAMP)
 
+# LocalStack's community runtime in a virtualenv of its own (its pins clash with the project's), on Python 3.13.
+LOCALSTACK_VENV := .build/localstack-venv
+LOCALSTACK_STAMP := $(LOCALSTACK_VENV)/.installed-$(shell cat tests/localstack/requirements.txt tests/localstack/constraints.txt | cksum | cut -d' ' -f1)
+
+$(LOCALSTACK_STAMP): tests/localstack/requirements.txt tests/localstack/constraints.txt
+	$(call same_python,$(LOCALSTACK_VENV),$(PYTHON)) || { rm -rf $(LOCALSTACK_VENV) && $(PYTHON) -m venv $(LOCALSTACK_VENV); }
+	$(LOCALSTACK_VENV)/bin/python -m pip install --quiet --upgrade pip==24.3.1
+	$(LOCALSTACK_VENV)/bin/python -m pip install --quiet -r tests/localstack/requirements.txt -c tests/localstack/constraints.txt
+	rm -f $(LOCALSTACK_VENV)/.installed-*
+	touch $@
+
+localstack-venv: $(LOCALSTACK_STAMP)
+
+localstack: install localstack-venv
+	tools/test.sh localstack
+
 audit: install prowler
 	tools/audit.sh
 
@@ -62,6 +100,13 @@ demo: install
 
 test: install
 	tools/test.sh all
+
+# The oldest supported end: sanity, the unit tests, one converge and one no-op run of site.yml, on ansible-core 2.19
+# and Python 3.11 (its own venv in .build/oldest-venv).
+oldest-venv: $(OLDEST_STAMP)
+
+test-oldest: $(OLDEST_STAMP) $(LINK)
+	PATH=$(CURDIR)/$(OLDEST_VENV)/bin:$$PATH tools/test.sh sanity unit oldest-converge
 
 lint: install
 	tools/test.sh lint
@@ -80,6 +125,9 @@ molecule: install
 
 benchmark: install
 	$(BIN)/python benchmarks/bench_site.py
+
+docs: install
+	tools/docs.sh
 
 build: install
 	$(BIN)/ansible-galaxy collection build --force --output-path .build/dist .
