@@ -22,9 +22,12 @@ sanity() {
   stage "ansible-test sanity"
   # ansible-test needs the collection under ansible_collections/<namespace>/<name>/ and lists files with
   # git; sanity covers the shipped content plus the collection's unit tests and ignore files.
-  local parent="$ROOT/.build/sanity/ansible_collections"
+  # One tree per Python version: make test-oldest runs its sanity beside make test's in CI.
+  local tree
+  tree="$ROOT/.build/sanity-$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  local parent="$tree/ansible_collections"
   local dir="$parent/storytime/video_infra"
-  rm -rf "$ROOT/.build/sanity"
+  rm -rf "$tree"
   mkdir -p "$dir"
   git ls-files -co --exclude-standard -- galaxy.yml README.md meta plugins roles playbooks changelogs tests/unit tests/sanity \
     | tar -cf - -T - | tar -xf - -C "$dir"
@@ -70,7 +73,8 @@ run_scenarios() {
 # second run that changes and writes nothing, and a check run that predicts no change.
 run_oldest_converge() {
   stage "converge and no-op run of site.yml ($(ansible --version | head -1))"
-  pytest -p no:xdist \
+  # Its own base temp directory and no cache: it may run beside make test's pytest (CI).
+  pytest -p no:xdist -p no:cacheprovider --basetemp="$ROOT/.build/oldest-pytest" \
     "tests/scenarios/test_site_storage.py::test_second_run_and_check_run_change_nothing_and_write_nothing"
 }
 
