@@ -45,7 +45,9 @@ print(g(Python())["pip"].replace(".", "_"))')
   python_version=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   mkdir -p ~/.ansible/test/cache
   cp tools/ansible_test_get_pip.py ~/.ansible/test/cache/get_pip_"$pip_version".py
-  (cd "$dir" && git init -q && git add -A && ansible-test sanity --python "$python_version" --color no)
+  # SANITY_ARGS: extra ansible-test options (make test-oldest skips the style linters, which the current end runs).
+  # shellcheck disable=SC2086
+  (cd "$dir" && git init -q && git add -A && ansible-test sanity --python "$python_version" --color no ${SANITY_ARGS:-})
 }
 
 run_pytest() {
@@ -54,7 +56,7 @@ run_pytest() {
   # tests never share AWS state. Scenario tests spend most of their time in ansible-playbook processes.
   # worksteal: the workers start with halves of the list (costliest scenario tests first, see tests/conftest.py) and
   # an idle worker takes half of another's remaining tests, so neither ends alone behind a long scenario.
-  pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal tests/unit tests/local_aws tests/scenarios
+  pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal --durations=25 tests/unit tests/local_aws tests/scenarios
 }
 
 # The unit tests alone: no local AWS, no ansible-playbook (about 10 seconds here).
@@ -103,11 +105,37 @@ run_molecule() {
   molecule test -s aws
 }
 
+# Two stages side by side (`make test`): the first in the background with its output in .build/test-<name>.log,
+# printed once both have ended. Each stage alone uses at most one core most of its time (lint and sanity are
+# single-threaded; the molecule scenario is one playbook run at a time beside pytest's two workers).
+declare -A beside_pids=()
+beside() {
+  mkdir -p "$ROOT/.build"
+  ("$1") >"$ROOT/.build/test-$1.log" 2>&1 &
+  beside_pids[$1]=$!
+}
+joined() {
+  local status=0
+  wait "${beside_pids[$1]}" || status=$?
+  cat "$ROOT/.build/test-$1.log"
+  [ "$status" -eq 0 ] || { echo "$1 failed (exit $status)" >&2; exit "$status"; }
+}
+all() {
+  # A failing stage ends the script (errexit); the one beside it is stopped with it.
+  trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+  beside lint
+  sanity
+  joined lint
+  beside run_molecule
+  run_pytest
+  joined run_molecule
+}
+
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(all)
 for s in "${stages[@]}"; do
   case "$s" in
-    all) lint; sanity; run_pytest; run_molecule ;;
+    all) all ;;
     lint) lint ;;
     sanity) sanity ;;
     pytest) run_pytest ;;
