@@ -42,19 +42,21 @@ help:
 same_python = test "$$($(1)/bin/python -c 'import sys; print(sys.version_info[:2])' 2>/dev/null)" \
 	= "$$($(2) -c 'import sys; print(sys.version_info[:2])')"
 
+# $(call install_venv,<dir>,<python>,<requirements>,<constraints>): the recipe of every virtualenv here (the project's,
+# the oldest end's, Prowler's, LocalStack's): exact pins, then the stamp that names the pins' checksum.
+define install_venv
+$(call same_python,$(1),$(2)) || { rm -rf $(1) && $(2) -m venv $(1); }
+$(1)/bin/python -m pip install --quiet --upgrade pip==24.3.1
+$(1)/bin/python -m pip install --quiet -r $(3) -c $(4)
+rm -f $(1)/.installed-*
+touch $@
+endef
+
 $(STAMP): requirements.txt constraints.txt
-	$(call same_python,$(VENV),$(PYTHON)) || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install --quiet --upgrade pip==24.3.1
-	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
-	rm -f $(VENV)/.installed-*
-	touch $@
+	$(call install_venv,$(VENV),$(PYTHON),requirements.txt,constraints.txt)
 
 $(OLDEST_STAMP): tests/oldest/requirements.txt tests/oldest/constraints.txt
-	$(call same_python,$(OLDEST_VENV),$(PYTHON_OLDEST)) || { rm -rf $(OLDEST_VENV) && $(PYTHON_OLDEST) -m venv $(OLDEST_VENV); }
-	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip==24.3.1
-	$(OLDEST_VENV)/bin/python -m pip install --quiet -r tests/oldest/requirements.txt -c tests/oldest/constraints.txt
-	rm -f $(OLDEST_VENV)/.installed-*
-	touch $@
+	$(call install_venv,$(OLDEST_VENV),$(PYTHON_OLDEST),tests/oldest/requirements.txt,tests/oldest/constraints.txt)
 
 $(LINK):
 	mkdir -p $(dir $(LINK))
@@ -68,11 +70,7 @@ PROWLER_VENV := .build/prowler-venv
 PROWLER_STAMP := $(PROWLER_VENV)/.installed-$(shell cat audit/prowler-requirements.txt audit/prowler-constraints.txt | cksum | cut -d' ' -f1)
 
 $(PROWLER_STAMP): audit/prowler-requirements.txt audit/prowler-constraints.txt
-	test -x $(PROWLER_VENV)/bin/python || $(PROWLER_PYTHON) -m venv $(PROWLER_VENV)
-	$(PROWLER_VENV)/bin/python -m pip install --quiet --upgrade pip==24.3.1
-	$(PROWLER_VENV)/bin/python -m pip install --quiet -r audit/prowler-requirements.txt -c audit/prowler-constraints.txt
-	rm -f $(PROWLER_VENV)/.installed-*
-	touch $@
+	$(call install_venv,$(PROWLER_VENV),$(PROWLER_PYTHON),audit/prowler-requirements.txt,audit/prowler-constraints.txt)
 
 prowler: $(PROWLER_STAMP)
 
@@ -81,11 +79,7 @@ LOCALSTACK_VENV := .build/localstack-venv
 LOCALSTACK_STAMP := $(LOCALSTACK_VENV)/.installed-$(shell cat tests/localstack/requirements.txt tests/localstack/constraints.txt | cksum | cut -d' ' -f1)
 
 $(LOCALSTACK_STAMP): tests/localstack/requirements.txt tests/localstack/constraints.txt
-	$(call same_python,$(LOCALSTACK_VENV),$(PYTHON)) || { rm -rf $(LOCALSTACK_VENV) && $(PYTHON) -m venv $(LOCALSTACK_VENV); }
-	$(LOCALSTACK_VENV)/bin/python -m pip install --quiet --upgrade pip==24.3.1
-	$(LOCALSTACK_VENV)/bin/python -m pip install --quiet -r tests/localstack/requirements.txt -c tests/localstack/constraints.txt
-	rm -f $(LOCALSTACK_VENV)/.installed-*
-	touch $@
+	$(call install_venv,$(LOCALSTACK_VENV),$(PYTHON),tests/localstack/requirements.txt,tests/localstack/constraints.txt)
 
 localstack-venv: $(LOCALSTACK_STAMP)
 
