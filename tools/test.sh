@@ -71,34 +71,14 @@ run_scenarios() {
   pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal tests/local_aws tests/scenarios
 }
 
-# The oldest supported end's playbook check (make test-oldest): one converge of site.yml from an empty account, a
-# second run that changes and writes nothing, and a check run that predicts no change.
+# The oldest supported end's playbook check (make test-oldest): one converge of site.yml from an empty account and a
+# second run that changes and writes nothing (tests/oldest/).
 run_oldest_converge() {
   stage "converge and no-op run of site.yml ($(ansible --version | head -1))"
   # Its own base temp directory and no cache: it may run beside make test's pytest (CI).
-  pytest -p no:xdist -p no:cacheprovider --basetemp="$ROOT/.build/oldest-pytest" \
-    "tests/scenarios/test_site_storage.py::test_second_run_and_check_run_change_nothing_and_write_nothing"
+  pytest -p no:xdist -p no:cacheprovider --basetemp="$ROOT/.build/oldest-pytest" tests/oldest
 }
 
-# The `localstack` molecule scenario (make localstack): the parts of site.yml that LocalStack's free runtime emulates,
-# or everything with LOCALSTACK_AUTH_TOKEN.
-run_localstack() {
-  stage "molecule against LocalStack"
-  if [ -n "${LOCALSTACK_AUTH_TOKEN:-}" ]; then
-    export STORYTIME_LOCALSTACK_TAGS=all
-    echo "LOCALSTACK_AUTH_TOKEN is set: the whole site.yml, then validate.yml in verify."
-  else
-    export STORYTIME_LOCALSTACK_TAGS=storage,secrets,iam,notifications
-    echo "Runs: storage, secrets, iam, notifications (SQS queue and EventBridge rule), outputs."
-    echo "Skipped: the cloudfront part (distribution, OAC, cache policies, signing key, key group, WAF), the MediaConvert"
-    echo "queue and job template, and validate.yml: LocalStack's free runtime answers that CloudFront and MediaConvert"
-    echo "are not included in its plan. Set LOCALSTACK_AUTH_TOKEN to run them."
-  fi
-  molecule test -s localstack
-}
-
-# The default scenario against the local AWS, and the real-account one (it says it is opt-in and does nothing without
-# STORYTIME_MOLECULE_AWS=1). The LocalStack scenario is its own stage (localstack).
 run_molecule() {
   stage "molecule (local AWS)"
   molecule test -s default
