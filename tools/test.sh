@@ -23,8 +23,9 @@ sanity() {
   # ansible-test needs the collection under ansible_collections/<namespace>/<name>/ and lists files with
   # git; sanity covers the shipped content plus the collection's unit tests and ignore files.
   # One tree per Python version: make test-oldest runs its sanity beside make test's in CI.
-  local tree
-  tree="$ROOT/.build/sanity-$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  local python_version tree
+  python_version=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  tree="$ROOT/.build/sanity-$python_version"
   local parent="$tree/ansible_collections"
   local dir="$parent/storytime/video_infra"
   rm -rf "$tree"
@@ -38,11 +39,10 @@ sanity() {
   ln -s "$bundled/community" "$parent/community"
   # Offline stand-in for the pip bootstrap script ansible-test would download (see the file's docstring), under
   # the name this ansible-test looks for: its pip version (2.19 bootstraps pip 24.2, 2.21 pip 25.2).
-  local pip_version python_version
+  local pip_version
   pip_version=$(python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g
 class Python: version = ""
 print(g(Python())["pip"].replace(".", "_"))')
-  python_version=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   mkdir -p ~/.ansible/test/cache
   cp tools/ansible_test_get_pip.py ~/.ansible/test/cache/get_pip_"$pip_version".py
   # SANITY_ARGS: extra ansible-test options (make test-oldest skips the style linters, which the current end runs).
