@@ -22,7 +22,7 @@ LINK := .collections/ansible_collections/storytime/video_infra
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help install audit prowler localstack localstack-venv demo test test-oldest oldest-venv docs lint sanity unit scenarios molecule benchmark build local-aws-up local-aws-down changelog clean
+.PHONY: help install audit prowler localstack localstack-venv demo test test-oldest oldest-venv docs lint sanity unit scenarios molecule benchmark benchmark-baseline build local-aws-up local-aws-down changelog clean
 
 help:
 	@echo "make demo            create the venv, start the local AWS, run site.yml and validate.yml on inventories/local, print the outputs and the checklist, stop"
@@ -35,6 +35,7 @@ help:
 	@echo "make local-aws-up    start the local AWS in the background; prints AWS_ENDPOINT_URL=..."
 	@echo "make local-aws-down  stop the local AWS started by local-aws-up"
 	@echo "make benchmark       API calls and wall time of converge, no-op and check runs, against the stock modules"
+	@echo "make benchmark-baseline  this tree against BASELINE=<commit> (default HEAD~1) side by side: wall times, AWS calls, tasks"
 	@echo "make docs            the collection's HTML documentation (antsibull-docs, Sphinx): .build/docs/build/html"
 	@echo "make build           build the collection artifact"
 
@@ -121,6 +122,10 @@ molecule: install
 
 benchmark: install
 	$(BIN)/python benchmarks/bench_site.py
+
+BASELINE ?= HEAD~1
+benchmark-baseline: install
+	$(BIN)/python benchmarks/bench_baseline.py --baseline $(BASELINE)
 
 docs: install
 	tools/docs.sh

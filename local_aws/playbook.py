@@ -75,11 +75,13 @@ class PlaybookRun:
 
 
 class PlaybookRunner:
-    """Runs playbooks of this repository against ``server``; scratch files go under ``tmp_path``."""
+    """Runs playbooks of this repository against ``server``; scratch files go under ``tmp_path``. ``root`` is another
+    checkout of the repository to run instead (the benchmark's baseline commit); it needs its ``.collections`` link."""
 
-    def __init__(self, server: LocalAWS, tmp_path: Path):
+    def __init__(self, server: LocalAWS, tmp_path: Path, root: Path = ROOT):
         self.server = server
         self.tmp_path = tmp_path
+        self.root = root
 
     def inventory(
         self, env: str = "local", changes: dict[str, Any] | None = None, remove: tuple[str, ...] = ()
@@ -88,7 +90,7 @@ class PlaybookRunner:
         target = self.tmp_path / "inventories" / env
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(ROOT / "inventories" / env, target)
+        shutil.copytree(self.root / "inventories" / env, target)
         group_vars = target / "group_vars" / "all.yml"
         data = yaml.safe_load(group_vars.read_text())
         for key in remove:
@@ -118,7 +120,7 @@ class PlaybookRunner:
         this runner's folder unless ``own_outputs_dir`` is false (then the playbook's default applies)."""
         extra = {"outputs_dir": str(self.tmp_path / "outputs")} if own_outputs_dir else {}
         extra.update(extra_vars or {})
-        cmd = [str(BIN / "ansible-playbook"), str(ROOT / playbook), "-i", str(inventory), "-e", json.dumps(extra)]
+        cmd = [str(BIN / "ansible-playbook"), str(self.root / playbook), "-i", str(inventory), "-e", json.dumps(extra)]
         if check:
             cmd.append("--check")
         if diff:
@@ -137,7 +139,7 @@ class PlaybookRunner:
         run_env.update(
             {
                 "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-                "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+                "ANSIBLE_CONFIG": str(self.root / "ansible.cfg"),
                 "ANSIBLE_LOCAL_TEMP": str(self.tmp_path / "ansible-tmp"),
                 "ANSIBLE_NOCOLOR": "1",
                 "AWS_ENDPOINT_URL": self.server.endpoint_url,
@@ -155,7 +157,7 @@ class PlaybookRunner:
             began = time.monotonic()
             with subprocess.Popen(
                 cmd,
-                cwd=ROOT,
+                cwd=self.root,
                 env=run_env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

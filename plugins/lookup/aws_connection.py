@@ -3,7 +3,8 @@
 
 DOCUMENTATION = r"""
 name: aws_connection
-author: Storytime infrastructure team
+author:
+  - Storytime infrastructure team (@storytime)
 short_description: The AWS connection options of the environment, for module_defaults
 version_added: 1.1.0
 description:

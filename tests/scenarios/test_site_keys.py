@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from ansible_collections.storytime.video_infra.plugins.module_utils.public_keys import fingerprint
@@ -158,8 +159,12 @@ def test_site_after_injecting_an_inventory_key_on_a_generated_environment(playbo
     assert again.writes == []
     # Only the outputs change: Rails' key pair ID is now the injected key's.
     assert changed_tasks(again) == [
-        "storytime.video_infra.outputs : Write the outputs as JSON",
-        "storytime.video_infra.outputs : Write the outputs as a dotenv file for Rails",
+        "storytime.video_infra.outputs : Write the outputs for Rails, as JSON and as a dotenv file"
+    ]
+    (written,) = again.task_results("Write the outputs for Rails, as JSON and as a dotenv file")
+    assert [(Path(f["path"]).name, f["changed"]) for f in written["files"]] == [
+        ("local.json", True),
+        ("local.env", True),
     ]
     outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
     assert outputs["cloudfront_public_key_id"] == inventory_id

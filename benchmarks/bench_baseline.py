@@ -1,0 +1,133 @@
+"""Benchmark: this working tree against a baseline commit, side by side in one run, on one local AWS.
+
+For each tree (the baseline commit, checked out as a git worktree under .build/, and this working tree), on an
+emptied local AWS: one converge of site.yml on inventories/local, ``--repeats`` no-op re-runs (median wall time),
+and one ``--check --diff`` run on the converged state. Printed per tree: wall times, the AWS calls of a no-op run
+(reads and writes, counted with botocore client-side monitoring as in bench_site.py), the tasks that ran (ok +
+changed) and were skipped, the module processes a no-op run starts (tasks that are not controller-only), and
+the ratio of each figure to the baseline's.
+
+Both trees run on the same local AWS server (this tree's local_aws), one after the other, so that the figures
+differ only by the collection. Run with ``make benchmark-baseline`` (BASELINE=<commit>, default the commit before
+HEAD). It prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from local_aws import LocalAWS  # noqa: E402
+from local_aws.playbook import PlaybookRun  # noqa: E402
+from local_aws.playbook import PlaybookRunner  # noqa: E402
+
+#: Tasks that run in the controller process only (no module process): their action names.
+CONTROLLER_ONLY = {
+    "assert",
+    "debug",
+    "set_fact",
+    "include_tasks",
+    "import_tasks",
+    "include_role",
+    "import_role",
+    "validate_argument_spec",
+    "meta",
+    "controller_files",
+}
+
+
+def worktree(commit: str) -> Path:
+    """A checkout of ``commit`` under .build/, with the .collections link `make` would create."""
+    sha = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{commit}^{{commit}}"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    path = ROOT / ".build" / f"bench-baseline-{sha[:12]}"
+    if not path.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(path), sha], cwd=ROOT, check=True)
+    link = path / ".collections" / "ansible_collections" / "storytime" / "video_infra"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to("../../..")
+    return path
+
+
+def task_counts(run: PlaybookRun) -> tuple[int, int, int]:
+    """(tasks that ran, tasks skipped, module processes) of a run, from the json callback."""
+    ran = skipped = modules = 0
+    for play in (run.result or {}).get("plays", []):
+        for task in play.get("tasks", []):
+            for result in task.get("hosts", {}).values():
+                if result.get("skipped"):
+                    skipped += 1
+                    continue
+                ran += 1
+                if result.get("action", "").split(".")[-1] not in CONTROLLER_ONLY:
+                    modules += max(1, len(result.get("results", [])))
+    return ran, skipped, modules
+
+
+def measure(server: LocalAWS, root: Path, repeats: int) -> dict[str, float]:
+    server.reset()
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+        runner = PlaybookRunner(server, Path(tmp), root=root)
+        converge = runner.run()
+        if converge.rc != 0:
+            raise SystemExit(f"{root}: converge failed\n{converge.stdout[-3000:]}\n{converge.stderr[-2000:]}")
+        noops = [runner.run() for _ in range(repeats)]
+        check = runner.run(check=True, diff=True)
+    last = noops[-1]
+    ran, skipped, modules = task_counts(last)
+    return {
+        "converge wall s": converge.seconds,
+        "no-op wall s (median)": statistics.median(run.seconds for run in noops),
+        "--check --diff wall s": check.seconds,
+        "no-op reads": len(last.reads),
+        "no-op writes": len(last.writes),
+        "no-op changed tasks": last.stats()["changed"],
+        "no-op tasks run": ran,
+        "no-op tasks skipped": skipped,
+        "no-op module processes": modules,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="HEAD~1", help="the commit to compare with (default: HEAD~1)")
+    parser.add_argument("--repeats", type=int, default=3, help="no-op re-runs per tree (median wall time)")
+    args = parser.parse_args()
+
+    baseline = worktree(args.baseline)
+    label = subprocess.run(
+        ["git", "log", "-1", "--format=%h %s"], cwd=baseline, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    head = subprocess.run(
+        ["git", "log", "-1", "--format=%h %s"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain"], check=False, cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    with LocalAWS() as server:
+        before = measure(server, baseline, args.repeats)
+        after = measure(server, ROOT, args.repeats)
+
+    print(f"\nbaseline: {label[:90]}")
+    print(f"this tree: {head[:90]}{' (with uncommitted changes)' if dirty else ''}")
+    print(f"\n{'site.yml on inventories/local':<32} {'baseline':>10} {'this tree':>10} {'ratio':>7}")
+    print("-" * 62)
+    for name, old in before.items():
+        new = after[name]
+        ratio = f"{new / old:.2f}" if old else "-"
+        fmt = "{:>10.2f}" if isinstance(old, float) else "{:>10d}"
+        print(f"{name:<32} {fmt.format(old)} {fmt.format(new)} {ratio:>7}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
