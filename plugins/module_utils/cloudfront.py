@@ -14,11 +14,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt as _create_or_adopt
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
 MISSING_CODES = [
@@ -37,23 +36,21 @@ class CloudFrontError(StorytimeError):
     """A failed CloudFront call (``exception`` set) or a refused request (``exception`` None)."""
 
 
+class CloudFrontErrorHandler(StorytimeErrorHandler):
+    """CloudFront calls: CloudFrontError, and the NoSuch* answers of a missing resource."""
+
+    _CUSTOM_EXCEPTION = CloudFrontError
+    MISSING_CODES = tuple(MISSING_CODES)
+
+
 def cloudfront_client(module):
     """CloudFront client whose calls retry throttling and transient errors when passed ``aws_retry=True``."""
     return module.client("cloudfront", retry_decorator=AWSRetry.jittered_backoff())
 
 
-fail = fail_with
 create_or_adopt = _create_or_adopt
-
-
-def call(description, func, **kwargs):
-    """Call a CloudFront client method with retries, turning any failure into CloudFrontError."""
-    return call_aws(CloudFrontError, description, func, **kwargs)
-
-
-def call_or_none(description, func, **kwargs):
-    """Like :func:`call`, but ``None`` when CloudFront says the resource does not exist."""
-    return call_aws(CloudFrontError, description, func, missing_codes=MISSING_CODES, **kwargs)
+call = CloudFrontErrorHandler.call
+call_or_none = CloudFrontErrorHandler.call_or_none
 
 
 def list_all(description, func, list_key, **kwargs):

@@ -3,12 +3,10 @@
 
 """Shared base for the modules of storytime.video_infra."""
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
@@ -28,16 +26,47 @@ class StorytimeAWSModule(AnsibleAWSModule):
         )
 
 
-class StorytimeError(Exception):
-    """A failed AWS call (``exception`` set) or a refused request (``exception`` None).
+class StorytimeError(AnsibleAWSError):
+    """A failed AWS call (``exception`` set) or a refused request (``exception`` None): amazon.aws's error, so that
+    ``module.fail_json_aws_error`` reports it with the AWS error details.
 
     ``message`` is written by the module (never an AWS payload), so it can name options but never holds a secret.
     """
 
-    def __init__(self, message, exception=None):
-        super().__init__(message)
-        self.message = message
-        self.exception = exception
+    def __init__(self, message, exception=None, **kwargs):
+        super().__init__(message=message, exception=exception, **kwargs)
+
+
+class StorytimeErrorHandler(AWSErrorHandler):
+    """amazon.aws's error handler for the collection's calls. A service subclasses it with its error class
+    (``_CUSTOM_EXCEPTION``) and the error codes by which it says a resource does not exist (``MISSING_CODES``).
+
+    ``call`` and ``call_or_none`` apply the handler's decorators to one retrying client call, so a module reads
+    ``Handler.call("describe secret x", client.describe_secret, SecretId="x")``: failures raise
+    ``_CUSTOM_EXCEPTION("Failed to <description>", exception)`` (``Timeout trying to`` for a waiter), and
+    ``call_or_none`` answers ``default`` instead when AWS says the resource is missing.
+    """
+
+    _CUSTOM_EXCEPTION = StorytimeError
+    MISSING_CODES = ()
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(list(cls.MISSING_CODES))
+
+    @classmethod
+    def call(cls, description, func, **kwargs):
+        return cls.common_error_handler(description)(func)(aws_retry=True, **kwargs)
+
+    @classmethod
+    def call_or_none(cls, description, func, default=None, **kwargs):
+        return cls.list_error_handler(description, default)(func)(aws_retry=True, **kwargs)
+
+    @classmethod
+    def tolerating(cls, *codes):
+        """This handler with ``codes`` as the answers ``call_or_none`` turns into its default (for the one call whose
+        "nothing to do" answer is not the service's usual "not found")."""
+        return type(cls.__name__, (cls,), {"MISSING_CODES": tuple(codes)})
 
 
 def present_result(key, changed, before, after, **extra):
@@ -80,13 +109,6 @@ def string_map(name, value, error_class=StorytimeError):
     return result
 
 
-def fail_with(module, error):
-    """Report a StorytimeError the house way: with the AWS error details when there is one."""
-    if error.exception is not None:
-        module.fail_json_aws(error.exception, msg=error.message)
-    module.fail_json(msg=error.message)
-
-
 def run_by_state(module, ensure_present, ensure_absent, *args):
     """Call ``ensure_present(module, *args)`` or ``ensure_absent(module, *args)`` by ``state`` and exit with its
     result; a StorytimeError becomes the module's failure."""
@@ -94,20 +116,8 @@ def run_by_state(module, ensure_present, ensure_absent, *args):
         handler = ensure_present if module.params["state"] == "present" else ensure_absent
         result = handler(module, *args)
     except StorytimeError as e:
-        fail_with(module, e)
+        module.fail_json_aws_error(e)
     module.exit_json(**result)
-
-
-def call_aws(error_class, description, func, missing_codes=(), **kwargs):
-    """Call a retrying client method; ``None`` when AWS answers one of ``missing_codes``, otherwise any failure
-    becomes ``error_class("Failed to <description>", exception)``."""
-    try:
-        return func(aws_retry=True, **kwargs)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        code = (getattr(e, "response", None) or {}).get("Error", {}).get("Code")
-        if code is not None and code in missing_codes:
-            return None
-        raise error_class(f"Failed to {description}", e) from e
 
 
 def error_code(error):

@@ -33,8 +33,8 @@ import uuid
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import string_map as common_string_map
 
 NOT_FOUND_CODES = ["NotFoundException"]
@@ -82,14 +82,15 @@ def mediaconvert_client(module):
     return module.client("mediaconvert", retry_decorator=AWSRetry.jittered_backoff())
 
 
-def call(description, func, **kwargs):
-    """Call a MediaConvert client method with retries, turning any failure into MediaConvertError."""
-    return call_aws(MediaConvertError, description, func, **kwargs)
+class MediaConvertErrorHandler(StorytimeErrorHandler):
+    """MediaConvert calls: MediaConvertError, and NotFoundException for a missing resource."""
+
+    _CUSTOM_EXCEPTION = MediaConvertError
+    MISSING_CODES = tuple(NOT_FOUND_CODES)
 
 
-def call_or_none(description, func, **kwargs):
-    """Like :func:`call`, but ``None`` when MediaConvert says the resource does not exist."""
-    return call_aws(MediaConvertError, description, func, missing_codes=NOT_FOUND_CODES, **kwargs)
+call = MediaConvertErrorHandler.call
+call_or_none = MediaConvertErrorHandler.call_or_none
 
 
 def iso(value):

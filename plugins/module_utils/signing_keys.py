@@ -15,7 +15,6 @@ import uuid
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils import public_keys
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
 
 try:
@@ -27,6 +26,16 @@ except ImportError:  # pragma: no cover
 MIN_INJECT_BITS = 2048
 # Secrets Manager's answer for a secret that does not exist (or has no AWSCURRENT value yet).
 MISSING = ("ResourceNotFoundException",)
+
+
+class SecretValueErrorHandler(cf.CloudFrontErrorHandler):
+    """Secrets Manager calls for the signing key's secret: CloudFrontError (the key belongs to CloudFront), and
+    ResourceNotFoundException for a secret (or a value) that does not exist."""
+
+    MISSING_CODES = MISSING
+
+
+SECRETS = SecretValueErrorHandler
 KEY_BITS = 2048
 
 
@@ -79,22 +88,18 @@ class Secret:
 
     def describe(self):
         """The secret's metadata, or ``None`` when it does not exist."""
-        return call_aws(
-            cf.CloudFrontError,
+        return SECRETS.call_or_none(
             f"describe secret {self.secret_id}",
             self.client.describe_secret,
-            missing_codes=MISSING,
             SecretId=self.secret_id,
         )
 
     def current(self):
         """``(value, version ID)`` of the AWSCURRENT version, or ``(None, None)`` when the secret has none yet."""
         # The exception text of GetSecretValue never contains the value.
-        response = call_aws(
-            cf.CloudFrontError,
+        response = SECRETS.call_or_none(
             f"read secret {self.secret_id}",
             self.client.get_secret_value,
-            missing_codes=MISSING,
             SecretId=self.secret_id,
         )
         return (response["SecretString"], response.get("VersionId")) if response else (None, None)
@@ -106,8 +111,7 @@ class Secret:
     def put(self, secret_string, token=None):
         """Store ``secret_string`` as the new AWSCURRENT version, as version ``token`` (by default one derived from
         the value, so that a retried write is ignored instead of adding a second version)."""
-        call_aws(
-            cf.CloudFrontError,
+        SECRETS.call(
             f"write secret {self.secret_id}",
             self.client.put_secret_value,
             SecretId=self.secret_id,

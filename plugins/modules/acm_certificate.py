@@ -256,8 +256,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import string_map
 
@@ -287,12 +287,15 @@ def acm_client(module):
     return module.client("acm", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_CODES))
 
 
-def call(description, func, **kwargs):
-    return call_aws(ACMError, description, func, **kwargs)
+class ACMErrorHandler(StorytimeErrorHandler):
+    """ACM calls: ACMError, and ResourceNotFoundException for a missing certificate."""
+
+    _CUSTOM_EXCEPTION = ACMError
+    MISSING_CODES = tuple(NOT_FOUND_CODES)
 
 
-def call_or_none(description, func, **kwargs):
-    return call_aws(ACMError, description, func, missing_codes=NOT_FOUND_CODES, **kwargs)
+call = ACMErrorHandler.call
+call_or_none = ACMErrorHandler.call_or_none
 
 
 def normalise(name):

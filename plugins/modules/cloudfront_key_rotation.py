@@ -178,7 +178,6 @@ from ansible_collections.storytime.video_infra.plugins.module_utils import cloud
 from ansible_collections.storytime.video_infra.plugins.module_utils import public_keys
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import Secret
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import new_private_key
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import public_key_name
@@ -440,7 +439,7 @@ def main():
         rotation = Rotation(module, client)
         result = stage(module, rotation) if params["phase"] == "stage" else retire(module, rotation)
     except StorytimeError as e:
-        fail_with(module, e)
+        module.fail_json_aws_error(e)
     module.exit_json(**result)
 
 

@@ -100,13 +100,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.storytime.video_infra.plugins.module_utils import signed_cookies
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 
 
 def key_pair(client, secret_id):
     """``(key_pair_id, private_key_pem)`` from the secret; messages never contain the value."""
-    response = call_aws(StorytimeError, f"read secret {secret_id}", client.get_secret_value, SecretId=secret_id)
+    response = StorytimeErrorHandler.call(f"read secret {secret_id}", client.get_secret_value, SecretId=secret_id)
     try:
         value = json.loads(response.get("SecretString") or "")
         return value["key_pair_id"], value["private_key_pem"]
@@ -146,7 +145,7 @@ def main():
             source_ip=params["source_ip"],
         )
     except StorytimeError as e:
-        fail_with(module, e)
+        module.fail_json_aws_error(e)
     except ValueError as e:
         # signed_cookies messages name the option, never a value.
         module.fail_json(msg=f"Cannot sign cookies: {e}")

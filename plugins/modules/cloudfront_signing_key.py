@@ -257,7 +257,7 @@ def main():
         else:
             result = inject(module, client, secret, metadata)
     except cf.CloudFrontError as e:
-        cf.fail(module, e)
+        module.fail_json_aws_error(e)
     result["secret_arn"] = metadata["ARN"]
     module.exit_json(**result)
 

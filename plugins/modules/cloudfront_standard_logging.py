@@ -99,8 +99,7 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
@@ -113,7 +112,7 @@ def paginate(client, method, key):
     items = []
     kwargs = {}
     while True:
-        response = call_aws(StorytimeError, method.replace("_", " "), getattr(client, method), **kwargs)
+        response = StorytimeErrorHandler.call(method.replace("_", " "), getattr(client, method), **kwargs)
         items.extend(response.get(key) or [])
         if not response.get("nextToken"):
             return items
@@ -157,8 +156,7 @@ def create_delivery(client, name, destination_arn):
     run that created it in between."""
 
     def create():
-        return call_aws(
-            StorytimeError,
+        return StorytimeErrorHandler.call(
             f"create delivery {name}",
             client.create_delivery,
             deliverySourceName=name,
@@ -207,12 +205,11 @@ def ensure_present(module, client):
     if changed and not module.check_mode:
         stale = foreign if source_ok else deliveries
         for delivery in stale:
-            call_aws(StorytimeError, f"delete delivery {delivery['id']}", client.delete_delivery, id=delivery["id"])
+            StorytimeErrorHandler.call(f"delete delivery {delivery['id']}", client.delete_delivery, id=delivery["id"])
         if source is not None and not source_ok and source.get("resourceArns") != [params["distribution_arn"]]:
-            call_aws(StorytimeError, f"delete delivery source {name}", client.delete_delivery_source, name=name)
+            StorytimeErrorHandler.call(f"delete delivery source {name}", client.delete_delivery_source, name=name)
         if not source_ok:
-            call_aws(
-                StorytimeError,
+            StorytimeErrorHandler.call(
                 f"put delivery source {name}",
                 client.put_delivery_source,
                 name=name,
@@ -220,8 +217,7 @@ def ensure_present(module, client):
                 logType=LOG_TYPE,
             )
         if not destination_ok:
-            response = call_aws(
-                StorytimeError,
+            response = StorytimeErrorHandler.call(
                 f"put delivery destination {name}",
                 client.put_delivery_destination,
                 name=name,
@@ -250,12 +246,12 @@ def ensure_absent(module, client):
         return {"changed": False}
     if not module.check_mode:
         for delivery in deliveries:
-            call_aws(StorytimeError, f"delete delivery {delivery['id']}", client.delete_delivery, id=delivery["id"])
+            StorytimeErrorHandler.call(f"delete delivery {delivery['id']}", client.delete_delivery, id=delivery["id"])
         if source is not None:
-            call_aws(StorytimeError, f"delete delivery source {name}", client.delete_delivery_source, name=name)
+            StorytimeErrorHandler.call(f"delete delivery source {name}", client.delete_delivery_source, name=name)
         if destination is not None:
-            call_aws(
-                StorytimeError, f"delete delivery destination {name}", client.delete_delivery_destination, name=name
+            StorytimeErrorHandler.call(
+                f"delete delivery destination {name}", client.delete_delivery_destination, name=name
             )
     return {"changed": True, "diff": {"before": before, "after": {}}}
 

@@ -251,7 +251,6 @@ job:
 from ansible_collections.storytime.video_infra.plugins.module_utils import mediaconvert as mc
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
 
 
 def build_request(params):
@@ -356,7 +355,7 @@ def main():
     try:
         submit(module, mc.mediaconvert_client(module))
     except StorytimeError as e:
-        fail_with(module, e)
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

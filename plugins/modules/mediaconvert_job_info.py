@@ -154,7 +154,6 @@ jobs:
 from ansible_collections.storytime.video_infra.plugins.module_utils import mediaconvert as mc
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
 
 
 def find_jobs(module, client):
@@ -189,7 +188,7 @@ def main():
     try:
         jobs = find_jobs(module, mc.mediaconvert_client(module))
     except StorytimeError as e:
-        fail_with(module, e)
+        module.fail_json_aws_error(e)
     module.exit_json(changed=False, jobs=[mc.job_to_result(job) for job in jobs])
 
 

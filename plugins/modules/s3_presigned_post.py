@@ -207,7 +207,7 @@ from ansible.module_utils.urls import ConnectionError as UrlConnectionError
 from ansible.module_utils.urls import open_url
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import fail_with
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 
 #: The largest object one POST can upload.
 MAX_POST_SIZE = 5 * 1024**3
@@ -275,16 +275,17 @@ def generate(client, params):
     if getattr(getattr(client, "_request_signer", None), "_credentials", True) is None:
         error = botocore.exceptions.NoCredentialsError()
         raise StorytimeError(f"Failed to presign a POST to bucket {params['bucket']}", error)
-    try:
-        return client.generate_presigned_post(
-            Bucket=params["bucket"],
-            Key=params["key"],
-            Fields=fields,
-            Conditions=conditions,
-            ExpiresIn=params["expires_in"],
-        )
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise StorytimeError(f"Failed to presign a POST to bucket {params['bucket']}", e) from e
+    # Signed locally (no request, so no retry): amazon.aws's handler without the retrying call.
+    presign = StorytimeErrorHandler.common_error_handler(f"presign a POST to bucket {params['bucket']}")(
+        client.generate_presigned_post
+    )
+    return presign(
+        Bucket=params["bucket"],
+        Key=params["key"],
+        Fields=fields,
+        Conditions=conditions,
+        ExpiresIn=params["expires_in"],
+    )
 
 
 def expiration_of(fields):
@@ -482,7 +483,7 @@ def main():
     try:
         result = run(module)
     except StorytimeError as e:
-        fail_with(module, e)
+        module.fail_json_aws_error(e)
     module.exit_json(**result)
 
 

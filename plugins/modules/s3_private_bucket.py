@@ -376,13 +376,7 @@ changed_settings:
 
 import json
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
@@ -390,6 +384,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from ansible_collections.storytime.video_infra.plugins.module_utils import s3_config as cfg
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 from ansible_collections.storytime.video_infra.plugins.module_utils.s3_naming import bucket_name_problems
 
@@ -422,17 +418,15 @@ class BucketError(StorytimeError):
     """A failed S3 call or a refused request."""
 
 
-def aws_call(description, func, missing=None, **kwargs):
-    """Call ``func(**kwargs)`` with retries; return ``missing`` when S3 says the setting does not exist."""
-    try:
-        return func(aws_retry=True, **kwargs)
-    except is_boto3_error_code(MISSING_CODES):
-        return missing
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise BucketError(f"Failed to {description}", e) from e
+class BucketErrorHandler(StorytimeErrorHandler):
+    """S3 calls: BucketError, and the answers by which S3 says a bucket setting is not configured."""
+
+    _CUSTOM_EXCEPTION = BucketError
+    MISSING_CODES = tuple(MISSING_CODES)
+
+
+# Every call of this module: a setting S3 says is not configured reads as ``default`` (None, or {} when given).
+aws_call = BucketErrorHandler.call_or_none
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,20 +436,19 @@ def aws_call(description, func, missing=None, **kwargs):
 def find_bucket(client, name, region):
     """Return the bucket's region if the bucket exists and is ours, ``None`` if it does not exist."""
     try:
-        response = client.head_bucket(aws_retry=True, Bucket=name)
-    except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
-        return None
-    except is_boto3_error_code(["403", "AccessDenied", "Forbidden"]) as e:  # pylint: disable=duplicate-except
+        response = BucketErrorHandler.tolerating("404", "NoSuchBucket", "NotFound").call_or_none(
+            f"look up bucket {name}", client.head_bucket, Bucket=name
+        )
+    except BucketError as e:
+        if error_code(e) not in ("403", "AccessDenied", "Forbidden"):
+            raise
         raise BucketError(
             f"Bucket {name} exists but this account cannot access it; bucket names are global, so it is most"
             " likely owned by another AWS account. Choose another name.",
-            e,
+            e.exception,
         ) from e
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise BucketError(f"Failed to look up bucket {name}", e) from e
+    if response is None:
+        return None
     headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
     bucket_region = response.get("BucketRegion") or headers.get("x-amz-bucket-region") or region
     if region and bucket_region != region:
@@ -520,7 +513,7 @@ def read_settings(client, name, managed):
     current = {}
     for setting in managed:
         what, method, normalise = READERS[setting]
-        response = aws_call(f"get {what} of {name}", getattr(client, method), missing={}, Bucket=name)
+        response = aws_call(f"get {what} of {name}", getattr(client, method), default={}, Bucket=name)
         current[setting] = normalise(response)
     return current
 
@@ -759,16 +752,16 @@ def create_bucket(client, name, region):
     if region and region != "us-east-1":
         params["CreateBucketConfiguration"] = {"LocationConstraint": region}
     try:
-        client.create_bucket(aws_retry=True, **params)
-    except is_boto3_error_code("BucketAlreadyOwnedByYou"):
-        pass
-    except is_boto3_error_code("BucketAlreadyExists") as e:  # pylint: disable=duplicate-except
-        raise BucketError(f"Bucket name {name} is already taken by another AWS account; choose another name.", e) from e
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise BucketError(f"Failed to create bucket {name}", e) from e
+        # BucketAlreadyOwnedByYou: this account has it already (a retried create, or another run in between).
+        BucketErrorHandler.tolerating("BucketAlreadyOwnedByYou").call_or_none(
+            f"create bucket {name}", client.create_bucket, **params
+        )
+    except BucketError as e:
+        if error_code(e) != "BucketAlreadyExists":
+            raise
+        raise BucketError(
+            f"Bucket name {name} is already taken by another AWS account; choose another name.", e.exception
+        ) from e
 
 
 def empty_bucket(client, name):

@@ -212,12 +212,6 @@ import json
 import re
 import uuid
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
@@ -225,6 +219,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
@@ -248,16 +243,21 @@ VALUE_CHANGED = "(changed)"
 VALUE_UNCHANGED = "(unchanged)"
 
 
+MISSING_VALUE_CODES = ("ResourceNotFoundException",)
+
+
 class SecretError(StorytimeError):
     """A failed Secrets Manager call or a refused request; the message never includes the secret value."""
 
 
-def aws_call(description, func, **kwargs):
-    """Call a Secrets Manager client method with retries, turning any failure into SecretError."""
-    try:
-        return func(aws_retry=True, **kwargs)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise SecretError(f"Failed to {description}", e) from e
+class SecretErrorHandler(StorytimeErrorHandler):
+    """Secrets Manager calls: SecretError, and ResourceNotFoundException for a secret that does not exist."""
+
+    _CUSTOM_EXCEPTION = SecretError
+    MISSING_CODES = ("ResourceNotFoundException",)
+
+
+aws_call = SecretErrorHandler.call
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,15 +266,7 @@ def aws_call(description, func, **kwargs):
 
 def describe(client, name):
     """DescribeSecret of ``name``, or ``None`` when there is no such secret."""
-    try:
-        return client.describe_secret(aws_retry=True, SecretId=name)
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return None
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise SecretError(f"Failed to describe secret {name}", e) from e
+    return SecretErrorHandler.call_or_none(f"describe secret {name}", client.describe_secret, SecretId=name)
 
 
 def isoformat(value):
@@ -300,17 +292,14 @@ def read_policy(client, name, tolerate_deleted=False):
 
     ``tolerate_deleted``: a secret scheduled for deletion cannot be read (InvalidRequestException); in check mode
     that counts as having no policy, so a wanted policy is predicted as a change."""
-    try:
-        response = client.get_resource_policy(aws_retry=True, SecretId=name)
-    except is_boto3_error_code("InvalidRequestException") as e:
-        if tolerate_deleted:
-            return None
-        raise SecretError(f"Failed to get the resource policy of secret {name}", e) from e
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise SecretError(f"Failed to get the resource policy of secret {name}", e) from e
+    read = (
+        SecretErrorHandler.tolerating("InvalidRequestException").call_or_none
+        if tolerate_deleted
+        else SecretErrorHandler.call
+    )
+    response = read(f"get the resource policy of secret {name}", client.get_resource_policy, SecretId=name)
+    if response is None:
+        return None
     document = response.get("ResourcePolicy")
     if not document:
         return None
@@ -325,20 +314,13 @@ def value_differs(client, name, wanted, current, tolerate_deleted=False):
     :func:`read_policy`: an unreadable secret scheduled for deletion counts as different."""
     if not current["has_value"]:
         return True
-    try:
-        response = client.get_secret_value(aws_retry=True, SecretId=name)
-    except is_boto3_error_code("ResourceNotFoundException"):
-        # No current version after all.
+    # ResourceNotFoundException: no current version after all.
+    codes = ("ResourceNotFoundException", "InvalidRequestException") if tolerate_deleted else MISSING_VALUE_CODES
+    response = SecretErrorHandler.tolerating(*codes).call_or_none(
+        f"get the value of secret {name}", client.get_secret_value, SecretId=name
+    )
+    if response is None:
         return True
-    except is_boto3_error_code("InvalidRequestException") as e:  # pylint: disable=duplicate-except
-        if tolerate_deleted:
-            return True
-        raise SecretError(f"Failed to get the value of secret {name}", e) from e
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise SecretError(f"Failed to get the value of secret {name}", e) from e
     return response.get("SecretString") != wanted
 
 

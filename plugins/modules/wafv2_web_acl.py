@@ -157,8 +157,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import call_aws
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
@@ -173,8 +173,7 @@ RATE_WINDOW = 300
 LOCK_ATTEMPTS = 3
 
 
-def call(description, func, **kwargs):
-    return call_aws(StorytimeError, description, func, **kwargs)
+call = StorytimeErrorHandler.call
 
 
 def visibility(params, metric_name):
@@ -399,10 +398,9 @@ def ensure_absent(module, client):
     if not module.check_mode:
         for attempt in range(LOCK_ATTEMPTS):
             try:
-                call(
+                StorytimeErrorHandler.tolerating("WAFNonexistentItemException").call_or_none(
                     f"delete web ACL {params['name']}",
                     client.delete_web_acl,
-                    missing_codes=("WAFNonexistentItemException",),
                     Name=params["name"],
                     Scope=params["scope"],
                     Id=summary["Id"],
