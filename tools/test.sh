@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export ANSIBLE_CONFIG="$ROOT/ansible.cfg"
-export PYTHONDONTWRITEBYTECODE=1
 
 stage() { printf '\n=== %s ===\n' "$*"; }
 
