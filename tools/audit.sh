@@ -3,7 +3,7 @@
 # against it for s3, cloudfront, secretsmanager and iam with the collection's mutelist, and print the figure:
 # the number of failing findings that are not muted. Exit status 0 only when that number is 0.
 #
-# Against a real account (read-only calls; see the README, "Security audit"):
+# Against a real account (read-only calls; see docs/operations.md, "Security audit"):
 #   tools/audit.sh --account    # Prowler with the usual AWS credentials, region AUDIT_REGION (default eu-west-1)
 set -euo pipefail
 cd "$(dirname "$0")/.."

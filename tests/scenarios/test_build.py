@@ -46,6 +46,7 @@ def test_built_artifact_contains_only_the_collection(tmp_path):
     assert "plugins/filter/hls_template_settings.yml" in names
     assert "roles/storage/meta/argument_specs.yml" in names
     assert "roles/outputs/templates/outputs.env.j2" in names
+    assert {f"roles/{role}/README.md" for role in ("storage", "cloudfront_hls", "outputs")} <= set(names)
     assert {"meta/runtime.yml", "meta/execution-environment.yml", "meta/ee-requirements.txt"} <= set(names)
     assert {"changelogs/changelog.yaml", "changelogs/config.yaml"} <= set(names)
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)

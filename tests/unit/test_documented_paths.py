@@ -1,5 +1,5 @@
-"""Every repository path the documentation names exists: README.md, docs/ and the local AWS's README are checked for
-paths in backticks and relative links that start at a top-level folder or file of this repository."""
+"""Every repository path the documentation names exists: README.md, docs/, the roles' and the local AWS's READMEs are
+checked for paths in backticks and relative links that start at a top-level folder or file of this repository."""
 
 import re
 from pathlib import Path
@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = [ROOT / "README.md", ROOT / "local_aws" / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+DOCUMENTS = [
+    ROOT / "README.md",
+    ROOT / "local_aws" / "README.md",
+    *sorted((ROOT / "docs").rglob("*.md")),
+    *sorted((ROOT / "roles").glob("*/README.md")),
+]
 #: Generated or created by a run, so absent from a clean checkout: not checked.
 RUNTIME = (".build/", ".local-aws", ".collections", "outputs/", ".venv")
 CODE = re.compile(r"`([^`\s]+)`")
@@ -19,8 +24,10 @@ def top_level():
 
 
 def named_paths(text, base):
-    """(written, resolved) for each path-like reference in ``text`` that starts at a top-level entry."""
+    """(written, resolved) for each path-like reference in ``text`` that starts at a top-level entry of the repository
+    or, in a role's README, of the role (``meta/argument_specs.yml``)."""
     tops = top_level()
+    local = {p.name for p in base.iterdir()} if base != ROOT and base.parent.name == "roles" else set()
     found = []
     for match in CODE.finditer(text):
         written = match.group(1).rstrip(".,:;")
@@ -28,7 +35,10 @@ def named_paths(text, base):
             continue
         if any(c in written for c in "<>*{}$=?") or written.startswith(("http", "/")):
             continue
-        if (written.split("/")[0] in tops and "/" in written) or written in tops:
+        first = written.split("/")[0]
+        if first in local and "/" in written:
+            found.append((written, base / written))
+        elif (first in tops and "/" in written) or written in tops:
             found.append((written, ROOT / written))
     for match in LINK.finditer(text):
         written = match.group(1)
@@ -48,9 +58,17 @@ def test_every_path_the_document_names_exists(document):
     assert missing == []
 
 
-def test_the_readme_names_many_paths():
-    """Not vacuous: the README alone names dozens of repository paths (roles, playbooks, tools, tests)."""
-    assert len(named_paths((ROOT / "README.md").read_text(), ROOT)) >= 40
+def test_the_documents_name_many_paths():
+    """Not vacuous: the documents name well over a hundred repository paths (roles, playbooks, tools, tests)."""
+    assert sum(len(named_paths(d.read_text(), d.parent)) for d in DOCUMENTS) >= 150
+
+
+def test_a_roles_readme_names_paths_of_the_role():
+    base = ROOT / "roles" / "storage"
+    assert named_paths("`meta/argument_specs.yml` and `tasks/nothing.yml`", base) == [
+        ("meta/argument_specs.yml", base / "meta/argument_specs.yml"),
+        ("tasks/nothing.yml", base / "tasks/nothing.yml"),
+    ]
 
 
 def test_the_check_sees_the_paths_it_should():

@@ -1,4 +1,5 @@
-"""The README's variable tables are generated from the roles' argument specs and must not drift from them."""
+"""The variable tables (docs/configuration.md, each role's README) are generated from the roles' argument specs and
+must not drift from them."""
 
 from __future__ import annotations
 
