@@ -73,7 +73,7 @@ def test_a_roles_readme_names_paths_of_the_role():
 
 def test_the_check_sees_the_paths_it_should():
     sample = "Run `tools/test.sh`, see [the AWX page](docs/awx.md) and `roles/nothing/here.yml`; not `a.b` or `<x>/y`."
-    assert [written for written, _ in named_paths(sample, ROOT)] == [
+    assert [written for written, _resolved in named_paths(sample, ROOT)] == [
         "tools/test.sh",
         "roles/nothing/here.yml",
         "docs/awx.md",
