@@ -104,6 +104,9 @@ notes:
   - A task with O(state=present) never deletes other certificates of the same names, for example a failed one.
   - Only public, DNS-validated certificates are handled. Email validation, private CAs, importing certificates and
     exporting keys are out of scope.
+  - >-
+    Why this module and not M(community.aws.acm_certificate) (11.2.0): that one imports certificates with their
+    private key; it cannot request an ACM-issued, DNS-validated certificate nor return its validation records.
 seealso:
   - name: DNS validation
     description: How ACM validates domains with CNAME records.

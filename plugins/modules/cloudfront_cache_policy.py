@@ -93,6 +93,8 @@ options:
             elements: str
 notes:
   - Deleting a policy that a distribution's cache behaviour uses fails with C(CachePolicyInUse).
+  - >-
+    Why this module: amazon.aws 11.4.0 and community.aws 11.2.0 have no module for CloudFront cache policies.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -274,6 +274,12 @@ notes:
   - A new distribution needs O(origins) and O(default_cache_behavior).
   - CloudFront answers C(TrustedKeyGroupDoesNotExist), C(NoSuchCachePolicy) or an origin access control error
     when a referenced ID does not exist; the module reports that error and changes nothing.
+  - >-
+    Why this module and not M(community.aws.cloudfront_distribution) (11.2.0): its S3 origins take an origin
+    access identity only (there is no origin access control option); its cache behaviours have no trusted key
+    groups (only the legacy trusted signers), and a behaviour it rebuilds loses C(TrustedKeyGroups), and without
+    a default behaviour its C(CachePolicyId); it finds a distribution by ID, alias or caller reference, not by
+    comment; it does not support check mode.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

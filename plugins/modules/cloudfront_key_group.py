@@ -76,6 +76,8 @@ notes:
     trusted key groups of the distribution's cache behaviours first.
   - CloudFront refuses a key group that names a public key which does not exist (C(InvalidArgument)); check mode
     does not detect this.
+  - >-
+    Why this module: amazon.aws 11.4.0 and community.aws 11.2.0 have no module for CloudFront key groups.
 seealso:
   - name: Specify signers that can create signed URLs and signed cookies
     description: Trusted key groups, quotas and key rotation.

@@ -50,6 +50,9 @@ options:
 notes:
   - Deleting an OAC that a distribution still uses fails with C(OriginAccessControlInUse); remove it from
     the distribution's origins first.
+  - >-
+    Why this module: amazon.aws 11.4.0 and community.aws 11.2.0 have no module for CloudFront origin access
+    controls (only M(community.aws.cloudfront_origin_access_identity), the legacy OAI).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -52,6 +52,8 @@ notes:
     group first (M(storytime.video_infra.cloudfront_key_group)).
   - CloudFront also accepts ECDSA P-256 keys for signed URLs and signed cookies; this module accepts RSA 2048-bit
     keys only.
+  - >-
+    Why this module: amazon.aws 11.4.0 and community.aws 11.2.0 have no module for CloudFront public keys.
 seealso:
   - name: Create key pairs for your signers (CloudFront developer guide)
     description: The key requirements (SSH-2 RSA, base64-encoded PEM, 2048 bits) and how to create a key pair.

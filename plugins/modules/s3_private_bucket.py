@@ -217,6 +217,13 @@ notes:
   - Bucket names are global. If the name belongs to another account the module fails instead of
     adopting it; if the bucket is in another region than O(region) the module fails too.
   - Objects are never read, written or deleted, except by O(state=absent) with O(force=true).
+  - >-
+    Why this module and not M(amazon.aws.s3_bucket) (amazon.aws 11.4.0) with community.aws 11.2.0: its C(policy)
+    is one whole document, so statements cannot be owned by Sid next to the collection's own; it has no
+    lifecycle, CORS or notification options, M(community.aws.s3_lifecycle) owns one rule per task and has no
+    check mode, and M(community.aws.s3_bucket_notification) cannot turn EventBridge delivery on;
+    M(amazon.aws.s3_bucket) does not run in check mode and returns no diff. Measured with C(make benchmark) on
+    the two buckets, a no-op run of this module makes 18 reads where the stock modules make 33.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -88,6 +88,11 @@ notes:
     O(recovery_window_days=0); restore it with O(state=present) first to delete it at once.
   - Nothing of a secret scheduled for deletion can be read but its metadata, so in check mode a set
     O(resource_policy) or O(secret_string) is predicted as changed for such a secret.
+  - >-
+    Why this module and not M(community.aws.secretsmanager_secret) (11.2.0): it always manages the value (an
+    empty string by default) and reads it with C(GetSecretValue) on every run, so it can neither keep a
+    container without a value nor leave alone a value written by a rotation; without C(resource_policy) it
+    deletes an existing policy; in check mode it reports changes without a diff.
 seealso:
   - name: Secrets Manager API reference
     description: CreateSecret, UpdateSecret, PutSecretValue, DeleteSecret, RestoreSecret.

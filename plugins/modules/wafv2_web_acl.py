@@ -71,6 +71,11 @@ options:
 notes:
   - Deleting a web ACL that a resource still uses fails (C(WAFAssociatedItemException)); detach it from the
     distribution first (C(web_acl_id) V("")).
+  - >-
+    Why this module and not M(community.aws.wafv2_web_acl) (11.2.0): it takes raw rule statements (each with its
+    visibility configuration), detects changes in the rules, description and default action only (a change of
+    sampled requests or metrics alone goes unseen), returns no diff, and leaves the region of a C(CLOUDFRONT)
+    web ACL to the caller (it must be us-east-1).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

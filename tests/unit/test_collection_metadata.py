@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 import yaml
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import STORYTIME_COLLECTION_VERSION
 
@@ -68,3 +69,32 @@ def test_the_declared_ansible_range_starts_at_the_oldest_tested_ansible_core():
     current = pinned_ansible_core(ROOT / "constraints.txt")
     assert runtime["requires_ansible"] == f">={oldest[0]}.{oldest[1]}.0"
     assert current > oldest
+
+
+#: Modules whose job a stock amazon.aws / community.aws module does, or seems to do: each says why it exists.
+OVERLAPPING = (
+    "s3_private_bucket",
+    "cloudfront_distribution",
+    "cloudfront_origin_access_control",
+    "cloudfront_cache_policy",
+    "cloudfront_public_key",
+    "cloudfront_key_group",
+    "secretsmanager_secret",
+    "acm_certificate",
+    "wafv2_web_acl",
+)
+
+
+@pytest.mark.parametrize("module", OVERLAPPING)
+def test_a_module_that_overlaps_a_stock_one_says_why_it_exists(module):
+    import ast  # noqa: PLC0415
+
+    source = (ROOT / "plugins" / "modules" / f"{module}.py").read_text()
+    documentation = next(
+        node.value.value
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DOCUMENTATION"
+    )
+    notes = yaml.safe_load(documentation)["notes"]
+    (why,) = [note for note in notes if note.startswith("Why this module")]
+    assert "amazon.aws" in why or "community.aws" in why
