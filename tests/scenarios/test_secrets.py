@@ -31,7 +31,6 @@ SECRET_VALUE = json.dumps(
 # The lookups of the secret's resource policy: who runs the play, and the local Rails user's ARN (issue 12).
 POLICY_LOOKUPS = [
     ("STS", "GetCallerIdentity"),
-    ("IAM", "ListAccountAliases"),
     ("IAM", "GetUser"),
     ("IAM", "GetLoginProfile"),
 ]
