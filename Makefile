@@ -20,6 +20,9 @@ OLDEST_VENV := .build/oldest-venv
 OLDEST_STAMP := $(OLDEST_VENV)/.installed-$(shell cat tests/oldest/requirements.txt tests/oldest/constraints.txt | cksum | cut -d' ' -f1)
 LINK := .collections/ansible_collections/storytime/video_infra
 export PATH := $(BIN):$(PATH)
+# Python may cache what it compiles (the collection's plugins, imported by every ansible-playbook process): an
+# environment that sets PYTHONDONTWRITEBYTECODE makes every process compile them again (about a second a run).
+unexport PYTHONDONTWRITEBYTECODE
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
 .PHONY: help install audit prowler localstack localstack-venv demo test test-oldest oldest-venv docs lint sanity unit scenarios molecule benchmark benchmark-baseline build local-aws-up local-aws-down changelog clean
@@ -45,13 +48,10 @@ same_python = test "$$($(1)/bin/python -c 'import sys; print(sys.version_info[:2
 
 # $(call install_venv,<dir>,<python>,<requirements>,<constraints>): the recipe of every virtualenv here (the project's,
 # the oldest end's, Prowler's, LocalStack's): exact pins, then the stamp that names the pins' checksum.
-# --no-compile: pip would compile every file of every package (the ansible package alone is tens of thousands of
-# files, most never imported): 53 s instead of 18 s for the project's venv here. Python compiles what is imported,
-# once, on first use.
 define install_venv
 $(call same_python,$(1),$(2)) || { rm -rf $(1) && $(2) -m venv $(1); }
-$(1)/bin/python -m pip install --quiet --no-compile --upgrade pip==24.3.1
-$(1)/bin/python -m pip install --quiet --no-compile -r $(3) -c $(4)
+$(1)/bin/python -m pip install --quiet --upgrade pip==24.3.1
+$(1)/bin/python -m pip install --quiet -r $(3) -c $(4)
 rm -f $(1)/.installed-*
 touch $@
 endef
