@@ -15,6 +15,13 @@ description:
     alias is not used).
   - Takes the connection options of amazon.aws's lookups; the collection passes those of
     P(storytime.video_infra.aws_connection#lookup).
+options:
+  aws_ca_bundle:
+    description:
+      - The CA bundle to verify the endpoint with (amazon.aws's lookup options have none; the collection's
+        C(storytime_aws_ca_bundle), passed by P(storytime.video_infra.aws_connection#lookup)).
+      - When not set, botocore's own (C(AWS_CA_BUNDLE), then the system's) applies.
+    type: path
 extends_documentation_fragment:
   - amazon.aws.boto3
   - amazon.aws.common.plugins
@@ -60,7 +67,8 @@ class LookupModule(AWSLookupBase):
         if terms:
             raise AnsibleLookupError("aws_caller takes no terms")
         super().run(terms, variables, **kwargs)
-        client = self.client("sts", AWSRetry.jittered_backoff())
+        ca_bundle = self.get_option("aws_ca_bundle")
+        client = self.client("sts", AWSRetry.jittered_backoff(), **({"verify": ca_bundle} if ca_bundle else {}))
         try:
             identity = StorytimeErrorHandler.call("get the caller identity", client.get_caller_identity)
         except StorytimeError as error:

@@ -345,6 +345,21 @@ def test_bad_inventory_fails_before_any_aws_call(playbook, s3, env, changes, rem
     assert s3.list_buckets()["Buckets"] == []
 
 
+def test_the_inventorys_ca_bundle_reaches_every_call_the_run_makes(playbook, aws, s3):
+    """A machine whose AWS_CA_BUNDLE names the system's bundle (this one does; so does a typical CI image) runs
+    against the local AWS with the CA from the inventory alone: every module (module_defaults) and the controller's
+    own call (the aws_caller lookup) must verify with storytime_aws_ca_bundle. Before the fix the lookup used
+    botocore's default and failed with CERTIFICATE_VERIFY_FAILED."""
+    run = playbook.run(
+        tags="storage",
+        extra_vars={"storytime_aws_ca_bundle": str(aws.ca_file)},
+        env={"AWS_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt"},
+    )
+    assert run.rc == 0, run.failure_messages()
+    assert [op for _svc, op in run.calls].count("GetCallerIdentity") == 1
+    assert len(s3.list_buckets()["Buckets"]) == 3
+
+
 def test_kms_key_gives_sse_kms_with_a_bucket_key(playbook, s3, aws):
     key_id = aws.client("kms").create_key(Description="storytime test")["KeyMetadata"]["KeyId"]
 
