@@ -36,7 +36,7 @@ antsibull-docs --config-file "$dest/antsibull-docs.cfg" collection --cleanup eve
 echo "=== sphinx-build ==="
 warnings="$dest/warnings.log"
 sphinx-build -q -b html -c "$dest" -w "$warnings" "$dest/rst" "$dest/build/html" 2>/dev/null || { cat "$warnings" >&2; exit 1; }
-offline='failed to reach any of the inventories|intersphinx inventory|undefined label: .(common_return_values|ansible_configuration_settings|ansible_collections\.(amazon\.aws|community\.aws|ansible\.builtin)\.[a-z0-9_]+_(module|lookup|filter|test|inventory)).'
+offline='failed to reach any of the inventories|intersphinx inventory|undefined label: .(common_return_values|ansible_configuration_settings|action_plugins|ansible_collections\.(amazon\.aws|community\.aws|ansible\.builtin)\.[a-z0-9_]+_(module|lookup|filter|test|inventory)).'
 unexpected=$(grep -E 'WARNING|ERROR' "$warnings" | grep -Ev "$offline" || true)
 if [ -n "$unexpected" ]; then
   echo "Sphinx warnings:" >&2
