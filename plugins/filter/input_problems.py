@@ -63,8 +63,13 @@ def _number(value):
     return _plain(value)
 
 
-def hls_ladder_problems(renditions, segment_length=6, audio_bitrate=96000):
-    return ladder_rules.ladder_problems(_plain(renditions), _number(segment_length), _number(audio_bitrate))
+def hls_ladder_problems(renditions, segment_length=6, audio_bitrate=96000, *, subtitles=False,
+                        subtitles_language="ENG", subtitles_name="English"):  # fmt: skip
+    renditions = _plain(renditions)
+    subtitles = ladder_rules.subtitles_problems(
+        _plain(subtitles), _plain(subtitles_language), _plain(subtitles_name), renditions
+    )
+    return ladder_rules.ladder_problems(renditions, _number(segment_length), _number(audio_bitrate)) + subtitles
 
 
 class FilterModule:

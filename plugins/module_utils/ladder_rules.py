@@ -19,11 +19,16 @@ Sources:
 * MediaConvert user guide, "Maximum supported output resolutions": AVC (H.264) 4096x2160 or 2160x4096.
 * H.264 with 4:2:0 chroma needs even width and height.
 * The ladder's own rule: segments are a whole number of the 2 s GOP, so that every segment starts on a keyframe.
+* Subtitles: ``CaptionDescription.LanguageCode`` is one of the model's ``LanguageCode`` values (ISO 639-2, e.g.
+  ``ENG``); ``LanguageDescription`` is free text; the WebVTT output's name modifier (``_captions``) may not be a
+  rendition's.
 """
 
+from ansible_collections.storytime.video_infra.plugins.module_utils.hls_ladder import CAPTIONS_NAME_MODIFIER
 from ansible_collections.storytime.video_infra.plugins.module_utils.hls_ladder import GOP_SECONDS
 from ansible_collections.storytime.video_infra.plugins.module_utils.naming_rules import show_value
 from ansible_collections.storytime.video_infra.plugins.module_utils.naming_rules import type_word
+from ansible_collections.storytime.video_infra.plugins.module_utils.service_model import service_model
 
 AAC_BITRATES = (
     6000, 8000, 10000, 12000, 14000, 16000, 20000, 24000, 28000, 32000, 40000, 48000, 56000, 64000, 80000, 96000,
@@ -32,6 +37,7 @@ AAC_BITRATES = (
 )  # fmt: skip
 AAC_SAMPLE_RATES = (8000, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000)
 RENDITION_KEYS = ("name", "width", "height", "max_bitrate", "qvbr_quality")
+OPTIONAL_RENDITION_KEYS = ("audio_bitrate",)
 NAME_MODIFIER_MAX = 256
 DIMENSION_MIN = 32
 H264_MAX_LONG_SIDE, H264_MAX_SHORT_SIDE = 4096, 2160
@@ -69,12 +75,13 @@ def rendition_problems(renditions, variable="mediaconvert_renditions"):
             )
             continue
         missing = [key for key in RENDITION_KEYS if key not in rendition]
-        unknown = sorted(str(key) for key in rendition if key not in RENDITION_KEYS)
+        unknown = sorted(str(key) for key in rendition if key not in RENDITION_KEYS + OPTIONAL_RENDITION_KEYS)
         if missing:
             problems.append(f"{where}: missing {', '.join(missing)} (each rendition has {', '.join(RENDITION_KEYS)})")
         if unknown:
             problems.append(
-                f"{where}: unknown keys {', '.join(unknown)} (each rendition has {', '.join(RENDITION_KEYS)})"
+                f"{where}: unknown keys {', '.join(unknown)} (each rendition has {', '.join(RENDITION_KEYS)}, and "
+                f"optionally {', '.join(OPTIONAL_RENDITION_KEYS)})"
             )
         name = rendition.get("name")
         if "name" in rendition:
@@ -115,6 +122,8 @@ def rendition_problems(renditions, variable="mediaconvert_renditions"):
             )
         if "qvbr_quality" in rendition:
             problems.extend(_range_problem(f"{where}.qvbr_quality", rendition["qvbr_quality"], *QVBR_RANGE))
+        if "audio_bitrate" in rendition:
+            problems.extend(audio_problems(rendition["audio_bitrate"], bitrate_variable=f"{where}.audio_bitrate"))
     return problems
 
 
@@ -146,6 +155,38 @@ def audio_problems(audio_bitrate, sample_rate=48000, bitrate_variable="mediaconv
         problems.append(
             f"{sample_rate_variable}: {show_value(sample_rate)} is not an AAC sample rate MediaConvert offers "
             f"(Hz; one of {', '.join(str(r) for r in AAC_SAMPLE_RATES)})"
+        )
+    return problems
+
+
+def _caption_language_codes():
+    return service_model("mediaconvert").shape_for("LanguageCode").enum
+
+
+def subtitles_problems(enabled, language, name, renditions=(), variable="mediaconvert_subtitles"):
+    """Problems of the optional WebVTT rendition (only checked when it is enabled)."""
+    if not isinstance(enabled, bool):
+        return [f"{variable}: expected true or false, got {type_word(enabled)} {show_value(enabled)}"]
+    if not enabled:
+        return []
+    problems = []
+    codes = _caption_language_codes()
+    if not isinstance(language, str) or language not in codes:
+        problems.append(
+            f"{variable}_language: {show_value(language)} is not a MediaConvert LanguageCode (ISO 639-2 in capitals, "
+            "e.g. ENG, SPA, FRA, DEU)"
+        )
+    if not isinstance(name, str) or not name.strip():
+        problems.append(
+            f"{variable}_name: expected the subtitles' name as players show it (e.g. English), got "
+            f"{type_word(name)} {show_value(name)}"
+        )
+    if isinstance(renditions, (list, tuple)) and any(
+        isinstance(r, dict) and r.get("name") == CAPTIONS_NAME_MODIFIER for r in renditions
+    ):
+        problems.append(
+            f"mediaconvert_renditions: a rendition is named {CAPTIONS_NAME_MODIFIER}, the name modifier of the "
+            "WebVTT subtitles output; rename it (name modifiers are unique within the output group)"
         )
     return problems
 

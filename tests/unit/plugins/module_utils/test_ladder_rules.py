@@ -2,6 +2,7 @@
 
 import pytest
 from ansible_collections.storytime.video_infra.plugins.module_utils import hls_ladder
+from ansible_collections.storytime.video_infra.plugins.module_utils import ladder_rules as rules
 from ansible_collections.storytime.video_infra.plugins.module_utils.ladder_rules import AAC_BITRATES
 from ansible_collections.storytime.video_infra.plugins.module_utils.ladder_rules import audio_problems
 from ansible_collections.storytime.video_infra.plugins.module_utils.ladder_rules import ladder_problems
@@ -146,3 +147,24 @@ def test_every_problem_is_reported_at_once():
         "mediaconvert_segment_length",
         "mediaconvert_audio_bitrate",
     ]
+
+
+def test_subtitles_are_checked_only_when_enabled():
+
+    assert rules.subtitles_problems(False, "xx", "", []) == []
+    assert rules.subtitles_problems(True, "ENG", "English", []) == []
+    problems = rules.subtitles_problems(True, "en", " ", [{"name": "_captions"}])
+    assert any('mediaconvert_subtitles_language: "en" is not a MediaConvert LanguageCode' in p for p in problems)
+    assert any(p.startswith("mediaconvert_subtitles_name:") for p in problems)
+    assert any("named _captions" in p for p in problems)
+    assert rules.subtitles_problems("yes", "ENG", "English", []) == [
+        'mediaconvert_subtitles: expected true or false, got a string "yes"'
+    ]
+
+
+def test_a_rendition_may_carry_its_own_audio_bitrate():
+
+    base = {"name": "_234p", "width": 416, "height": 234, "max_bitrate": 100000, "qvbr_quality": 7}
+    assert rules.rendition_problems([dict(base, audio_bitrate=48000)]) == []
+    (problem,) = rules.rendition_problems([dict(base, audio_bitrate=50000)])
+    assert problem.startswith("mediaconvert_renditions[0].audio_bitrate: 50000 is not an AAC bitrate")
