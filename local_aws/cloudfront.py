@@ -4,6 +4,11 @@ What this adds to moto
 ======================
 * Cache policies (``Create/Get/GetConfig/Update/Delete/ListCachePolicies``), which moto lacks, with
   AWS's managed policies listed and protected against update and delete.
+* Response headers policies (``Create/Get/GetConfig/Update/Delete/ListResponseHeadersPolicies``), which moto
+  lacks, validated as the API reference and the Developer Guide ("Understand response headers policies",
+  "Quotas") document them, with AWS's five managed policies; a distribution must name an existing one
+  (``NoSuchResponseHeadersPolicy``) and a policy a cache behaviour uses cannot be deleted
+  (``ResponseHeadersPolicyInUse``). :mod:`local_aws.cloudfront_edge` applies them to viewer responses.
 * Key groups and public keys, replaced wholesale: moto's ``UpdateKeyGroup`` answers HTTP 500, it has
   no ``DeleteKeyGroup``, ``GetKeyGroupConfig``, ``GetPublicKeyConfig`` or ``UpdatePublicKey``, never
   rotates an ETag, ignores ``IfMatch`` and answers 500 or 204 for ids that do not exist.
@@ -23,10 +28,11 @@ How
 REST-XML machinery (botocore's service model), and every operation this module does not override
 behaves exactly as in moto. Nothing in moto is patched.
 
-State: cache policies, key groups and public keys live in a :class:`CloudFrontStore` owned by the
-extension (per account and partition, emptied by :meth:`CloudFrontExtension.reset`). Distributions and
-origin access controls stay in moto's backend; a distribution's faithful configuration is kept on
-moto's ``Distribution`` object (attribute ``local_aws_config``), so it lives and dies with it.
+State: cache policies, response headers policies, key groups and public keys live in a
+:class:`CloudFrontStore` owned by the extension (per account and partition, emptied by
+:meth:`CloudFrontExtension.reset`). Distributions and origin access controls stay in moto's backend; a
+distribution's faithful configuration is kept on moto's ``Distribution`` object (attribute
+``local_aws_config``), so it lives and dies with it.
 
 Error codes are the ones the service model lists for each operation; messages default to the
 model's documentation of the error shape.
@@ -97,6 +103,52 @@ MAX_HEADERS_PER_CACHE_POLICY = 10
 MAX_COOKIES_PER_CACHE_POLICY = 10
 MAX_QUERY_STRINGS_PER_CACHE_POLICY = 10
 MAX_COMMENT_LENGTH = 128
+#: "General quotas on policies": response headers policies per account, custom headers and headers to remove per
+#: policy, characters of a Content-Security-Policy value ("Understand response headers policies").
+MAX_RESPONSE_HEADERS_POLICIES = 20
+MAX_CUSTOM_HEADERS_PER_RESPONSE_HEADERS_POLICY = 10
+MAX_REMOVE_HEADERS_PER_RESPONSE_HEADERS_POLICY = 10
+MAX_CSP_LENGTH = 1783
+#: "Headers that you can't remove" (Developer Guide, "Understand response headers policies"); ``*`` ends a prefix.
+UNREMOVABLE_HEADERS = (
+    "connection",
+    "content-encoding",
+    "content-length",
+    "expect",
+    "host",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+    "warning",
+    "x-accel-buffering",
+    "x-accel-charset",
+    "x-accel-limit-rate",
+    "x-accel-redirect",
+    "x-amz-cf-*",
+    "x-amzn-auth",
+    "x-amzn-cf-billing",
+    "x-amzn-cf-id",
+    "x-amzn-cf-xff",
+    "x-amzn-errortype",
+    "x-amzn-fle-profile",
+    "x-amzn-header-count",
+    "x-amzn-header-order",
+    "x-amzn-lambda-integration-tag",
+    "x-amzn-requestid",
+    "x-cache",
+    "x-edge-*",
+    "x-forwarded-proto",
+    "x-real-ip",
+)
+#: An ``AccessControlAllowOrigins`` item: ``*``, or ``scheme://host[:port]`` whose host may start with one ``*.``
+#: (the guide: the wildcard only as the leftmost part of the domain, never in the TLD, right of a subdomain or
+#: inside a term).
+_ALLOWED_ORIGIN = re.compile(r"^(?:\*|[a-z][a-z0-9+.-]*://(?:\*\.)?[^*/:\s]+(?::\d+)?)$", re.IGNORECASE)
 
 #: Default page size of the List operations.
 DEFAULT_MAX_ITEMS = 100
@@ -416,10 +468,113 @@ MANAGED_CACHE_POLICIES: dict[str, CachePolicy] = {
 
 
 @dataclass
+class ResponseHeadersPolicy:
+    """A response headers policy; ``managed`` ones belong to AWS and cannot be changed."""
+
+    id: str
+    config: dict[str, Any]
+    etag: str
+    last_modified: datetime
+    managed: bool = False
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``ResponseHeadersPolicy`` shape."""
+        return {"Id": self.id, "LastModifiedTime": self.last_modified, "ResponseHeadersPolicyConfig": self.config}
+
+
+def _cors(origin_override: bool, preflight: bool) -> dict[str, Any]:
+    """The CORS settings of the managed policies: any origin; with preflight, every method and header."""
+    methods = ["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE", "OPTIONS"] if preflight else ["GET", "HEAD"]
+    headers = ["*"] if preflight else []
+    return {
+        "AccessControlAllowOrigins": {"Quantity": 1, "Items": ["*"]},
+        "AccessControlAllowHeaders": {"Quantity": len(headers), "Items": headers},
+        "AccessControlAllowMethods": {"Quantity": len(methods), "Items": methods},
+        "AccessControlAllowCredentials": False,
+        "OriginOverride": origin_override,
+    }
+
+
+#: The SecurityHeadersPolicy settings: X-Content-Type-Options always, the others only when the origin sends none.
+_MANAGED_SECURITY_HEADERS: dict[str, Any] = {
+    "XSSProtection": {"Override": False, "Protection": True, "ModeBlock": True},
+    "FrameOptions": {"Override": False, "FrameOption": "SAMEORIGIN"},
+    "ReferrerPolicy": {"Override": False, "ReferrerPolicy": "strict-origin-when-cross-origin"},
+    "ContentTypeOptions": {"Override": True},
+    "StrictTransportSecurity": {
+        "Override": False,
+        "IncludeSubdomains": False,
+        "Preload": False,
+        "AccessControlMaxAgeSec": 31536000,
+    },
+}
+
+
+def _managed_response_headers_policy(policy_id: str, name: str, comment: str, **config: Any) -> ResponseHeadersPolicy:
+    return ResponseHeadersPolicy(
+        policy_id,
+        {"Comment": comment, "Name": name, **config},
+        _managed_etag(policy_id),
+        datetime(2021, 11, 2, 0, 0, 0),
+        managed=True,
+    )
+
+
+#: AWS managed response headers policies, with the IDs and settings "Use managed response headers policies"
+#: documents (the origin overrides as that page states them: the origin's CORS headers win).
+MANAGED_RESPONSE_HEADERS_POLICIES: dict[str, ResponseHeadersPolicy] = {
+    policy.id: policy
+    for policy in (
+        _managed_response_headers_policy(
+            "60669652-455b-4ae9-85a4-c4c02393f86c",
+            "Managed-SimpleCORS",
+            "Allows all origins for simple CORS requests",
+            CorsConfig=_cors(False, preflight=False),
+        ),
+        _managed_response_headers_policy(
+            "5cc3b908-e619-4b99-88e5-2cf7f45965bd",
+            "Managed-CORS-With-Preflight",
+            "Allows all origins for CORS requests, including preflight requests",
+            CorsConfig=_cors(False, preflight=True),
+        ),
+        _managed_response_headers_policy(
+            "67f7725c-6f97-4210-82d7-5512b31e9d03",
+            "Managed-SecurityHeadersPolicy",
+            "Adds a set of security headers to every response",
+            SecurityHeadersConfig=_MANAGED_SECURITY_HEADERS,
+        ),
+        _managed_response_headers_policy(
+            "e61eb60c-9c35-4d20-a928-2b84e02af89c",
+            "Managed-CORS-and-SecurityHeadersPolicy",
+            "Allows all origins for simple CORS requests and adds security headers",
+            CorsConfig=_cors(False, preflight=False),
+            SecurityHeadersConfig=_MANAGED_SECURITY_HEADERS,
+        ),
+        _managed_response_headers_policy(
+            "eaab4381-ed33-4a86-88ca-d9558dc6cd63",
+            "Managed-CORS-with-preflight-and-SecurityHeadersPolicy",
+            "Allows all origins for CORS requests, including preflight requests, and adds security headers",
+            CorsConfig=_cors(False, preflight=True),
+            SecurityHeadersConfig=_MANAGED_SECURITY_HEADERS,
+        ),
+    )
+}
+
+
+def unremovable_header(name: str) -> bool:
+    """Whether the guide lists ``name`` among the headers a response headers policy cannot remove."""
+    lowered = name.strip().lower()
+    return any(
+        lowered.startswith(entry[:-1]) if entry.endswith("*") else lowered == entry for entry in UNREMOVABLE_HEADERS
+    )
+
+
+@dataclass
 class AccountState:
     """The CloudFront resources of one account (CloudFront is global: one state per partition)."""
 
     cache_policies: dict[str, CachePolicy] = field(default_factory=dict)
+    response_headers_policies: dict[str, ResponseHeadersPolicy] = field(default_factory=dict)
     public_keys: dict[str, PublicKey] = field(default_factory=dict)
     key_groups: dict[str, KeyGroup] = field(default_factory=dict)
 
@@ -751,6 +906,138 @@ class LocalCloudFrontResponse(CloudFrontResponse):
             listing["NextMarker"] = next_marker
         return ActionResult({"CachePolicyList": listing})
 
+    # ---- response headers policies ----------------------------------------------------------------
+
+    def _find_response_headers_policy(self, policy_id: str) -> ResponseHeadersPolicy:
+        policy = MANAGED_RESPONSE_HEADERS_POLICIES.get(policy_id) or self.state.response_headers_policies.get(policy_id)
+        if policy is None:
+            raise cloudfront_error("NoSuchResponseHeadersPolicy")
+        return policy
+
+    def _response_headers_policy_config(self, except_id: str | None = None) -> dict[str, Any]:
+        """The request's ``ResponseHeadersPolicyConfig``, validated as the API reference and the guide document it."""
+        config = copy.deepcopy(self._get_param("ResponseHeadersPolicyConfig") or {})
+        if not config.get("Name"):
+            raise cloudfront_error("InvalidArgument", "Name is required.")
+        _check_comment(config)
+        _check_quantities(config)
+        cors = config.get("CorsConfig")
+        if cors is not None:
+            for member in (
+                "AccessControlAllowOrigins",
+                "AccessControlAllowHeaders",
+                "AccessControlAllowMethods",
+                "AccessControlAllowCredentials",
+                "OriginOverride",
+            ):
+                if cors.get(member) is None:
+                    raise cloudfront_error("InvalidArgument", f"CorsConfig.{member} is required.")
+            origins = [str(origin) for origin in items_of(cors["AccessControlAllowOrigins"])]
+            if not origins:
+                raise cloudfront_error("InvalidArgument", "AccessControlAllowOrigins needs at least one origin.")
+            if not items_of(cors["AccessControlAllowMethods"]):
+                raise cloudfront_error("InvalidArgument", "AccessControlAllowMethods needs at least one method.")
+            for origin in origins:
+                if not _ALLOWED_ORIGIN.match(origin):
+                    raise cloudfront_error(
+                        "InvalidArgument",
+                        f"The origin {origin} is not valid: a wildcard (*) may only be the whole value or the "
+                        "leftmost part of the domain.",
+                    )
+        security = config.get("SecurityHeadersConfig") or {}
+        xss = security.get("XSSProtection") or {}
+        if xss.get("ModeBlock") and xss.get("ReportUri"):
+            raise cloudfront_error("InvalidArgument", "XSSProtection: ReportUri cannot be used with ModeBlock true.")
+        csp = (security.get("ContentSecurityPolicy") or {}).get("ContentSecurityPolicy") or ""
+        if len(csp) > MAX_CSP_LENGTH:
+            raise cloudfront_error("TooLongCSPInResponseHeadersPolicy")
+        custom = items_of(config.get("CustomHeadersConfig"))
+        if len(custom) > MAX_CUSTOM_HEADERS_PER_RESPONSE_HEADERS_POLICY:
+            raise cloudfront_error("TooManyCustomHeadersInResponseHeadersPolicy")
+        removed = [str(item.get("Header") or "") for item in items_of(config.get("RemoveHeadersConfig"))]
+        if len(removed) > MAX_REMOVE_HEADERS_PER_RESPONSE_HEADERS_POLICY:
+            raise cloudfront_error("TooManyRemoveHeadersInResponseHeadersPolicy")
+        refused = [name for name in removed if unremovable_header(name)]
+        if refused:
+            raise cloudfront_error("InvalidArgument", f"A response headers policy cannot remove {', '.join(refused)}.")
+        timing = config.get("ServerTimingHeadersConfig") or {}
+        rate = timing.get("SamplingRate")
+        if rate is not None and not 0 <= float(rate) <= 100:
+            raise cloudfront_error("InvalidArgument", "SamplingRate must be between 0 and 100.")
+        for policy in self.state.response_headers_policies.values():
+            if policy.id != except_id and policy.config.get("Name") == config["Name"]:
+                raise cloudfront_error("ResponseHeadersPolicyAlreadyExists")
+        return config
+
+    def create_response_headers_policy(self) -> ActionResult:
+        """CreateResponseHeadersPolicy: 201, ``Location`` and ``ETag`` headers."""
+        config = self._response_headers_policy_config()
+        if len(self.state.response_headers_policies) >= MAX_RESPONSE_HEADERS_POLICIES:
+            raise cloudfront_error("TooManyResponseHeadersPolicies")
+        policy = ResponseHeadersPolicy(str(mock_random.uuid4()), config, new_etag(), utcnow())
+        self.state.response_headers_policies[policy.id] = policy
+        return ActionResult(
+            {
+                "ResponseHeadersPolicy": policy.to_api(),
+                "Location": f"{LOCATION_BASE}/response-headers-policy/{policy.id}",
+                "ETag": policy.etag,
+            }
+        )
+
+    def get_response_headers_policy(self) -> ActionResult:
+        """GetResponseHeadersPolicy (managed policies included)."""
+        policy = self._find_response_headers_policy(self._get_param("Id"))
+        return ActionResult({"ResponseHeadersPolicy": policy.to_api(), "ETag": policy.etag})
+
+    def get_response_headers_policy_config(self) -> ActionResult:
+        """GetResponseHeadersPolicyConfig."""
+        policy = self._find_response_headers_policy(self._get_param("Id"))
+        return ActionResult({"ResponseHeadersPolicyConfig": policy.config, "ETag": policy.etag})
+
+    def update_response_headers_policy(self) -> ActionResult:
+        """UpdateResponseHeadersPolicy: the whole config is replaced; managed policies answer ``IllegalUpdate``."""
+        policy = self._find_response_headers_policy(self._get_param("Id"))
+        if policy.managed:
+            raise cloudfront_error("IllegalUpdate", "Managed response headers policies cannot be updated.")
+        self._check_if_match(policy.etag)
+        config = self._response_headers_policy_config(except_id=policy.id)
+        policy.config, policy.etag, policy.last_modified = config, new_etag(), utcnow()
+        return ActionResult({"ResponseHeadersPolicy": policy.to_api(), "ETag": policy.etag})
+
+    def delete_response_headers_policy(self) -> EmptyResult:
+        """DeleteResponseHeadersPolicy: refused for managed policies and while a cache behaviour uses the policy."""
+        policy = self._find_response_headers_policy(self._get_param("Id"))
+        if policy.managed:
+            raise cloudfront_error("IllegalDelete", "Managed response headers policies cannot be deleted.")
+        self._check_if_match(policy.etag)
+        for _, config in self._local_distributions():
+            if any(b.get("ResponseHeadersPolicyId") == policy.id for b in cache_behaviours(config)):
+                raise cloudfront_error("ResponseHeadersPolicyInUse")
+        del self.state.response_headers_policies[policy.id]
+        return EmptyResult()
+
+    def list_response_headers_policies(self) -> ActionResult:
+        """ListResponseHeadersPolicies: ``Type`` managed, custom or absent (both, managed first)."""
+        policy_type = self._get_param("Type")
+        if policy_type not in (None, "", "managed", "custom"):
+            raise cloudfront_error("InvalidArgument", f"Type {policy_type!r} is not one of managed, custom.")
+        summaries: list[dict[str, Any]] = []
+        if policy_type in (None, "", "managed"):
+            summaries += [
+                {"Type": "managed", "ResponseHeadersPolicy": p.to_api()}
+                for p in MANAGED_RESPONSE_HEADERS_POLICIES.values()
+            ]
+        if policy_type in (None, "", "custom"):
+            summaries += [
+                {"Type": "custom", "ResponseHeadersPolicy": p.to_api()}
+                for p in self.state.response_headers_policies.values()
+            ]
+        page, next_marker, max_items = self._page(summaries, lambda summary: summary["ResponseHeadersPolicy"]["Id"])
+        listing: dict[str, Any] = {"MaxItems": max_items, "Quantity": len(page), "Items": page}
+        if next_marker:
+            listing["NextMarker"] = next_marker
+        return ActionResult({"ResponseHeadersPolicyList": listing})
+
     # ---- public keys ------------------------------------------------------------------------------
 
     def _find_public_key(self, key_id: str) -> PublicKey:
@@ -975,6 +1262,10 @@ class LocalCloudFrontResponse(CloudFrontResponse):
                 raise cloudfront_error("InvalidArgument", "The parameter ForwardedValues is required.")
             if policy_id:
                 self._find_cache_policy(policy_id)
+            headers_policy_id = behaviour.get("ResponseHeadersPolicyId")
+            if headers_policy_id:
+                # CreateDistribution/UpdateDistribution list NoSuchResponseHeadersPolicy for an unknown ID.
+                self._find_response_headers_policy(headers_policy_id)
             group_ids = items_of(behaviour.get("TrustedKeyGroups"))
             if len(group_ids) > MAX_KEY_GROUPS_PER_CACHE_BEHAVIOR:
                 raise cloudfront_error(
@@ -1322,7 +1613,8 @@ class CloudFrontExtension:
         return Response(body, status=int(status), headers=headers)(environ, start_response)
 
     def reset(self) -> None:
-        """Forget every cache policy, key group and public key (moto's reset empties the rest)."""
+        """Forget every cache policy, response headers policy, key group and public key (moto's reset empties the
+        rest)."""
         self.store.reset()
 
     def snapshot(self) -> object:
