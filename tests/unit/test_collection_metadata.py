@@ -15,7 +15,7 @@ def test_user_agent_version_matches_galaxy():
 
 
 #: Modules that make no AWS call, so take no connection options: kept out of the aws action group.
-NOT_AWS = {"controller_files"}
+NOT_AWS = {"controller_files", "hls_conformance"}
 
 
 def test_every_aws_module_is_in_the_aws_action_group():
