@@ -72,7 +72,7 @@ notes:
     does), not on a feature-length one."
   - Timestamps are compared on the 90 kHz MPEG-TS clock without unwrapping its 33-bit roll-over (about 26.5 hours),
     so a stream whose PTS wraps inside the book is misreported.
-  - Not an AWS module: it takes no AWS connection options and is not in the collection's C(aws) action group.
+  - It is not an AWS module; it takes no AWS connection options and is not in the collection's C(aws) action group.
   - "References: RFC 8216 (HTTP Live Streaming), sections 4.3.3.1, 4.3.3.6, 4.3.4.2 and 4.3.4.3; the HLS Authoring
     Specification for Apple Devices; RFC 6381 (the C(CODECS) parameter); ITU-T H.264 section 7.3.2.1.1 (SPS)."
   - "Bit rates are computed from the EXTINF durations, which are printed with 5 or 6 decimals: a BANDWIDTH short of
