@@ -5,7 +5,8 @@ What this emulates
 * Queues (``Create/Get/Update/Delete/ListQueues``), with the account's system queue ``Default``;
   job templates (``Create/Get/Update/Delete/ListJobTemplates``); jobs (``CreateJob``, ``GetJob``,
   ``ListJobs``, ``CancelJob``); ``TagResource``/``UntagResource``/``ListTagsForResource``;
-  ``DescribeEndpoints`` (deprecated, answers this server's URL).
+  ``DescribeEndpoints`` (deprecated, answers this server's URL); ``Probe`` (container and tracks of an ``s3://``
+  file, read with the caller's own identity).
 * Jobs really transcode: a worker thread takes a ``SUBMITTED`` job when its queue is ``ACTIVE``, moves it
   to ``PROGRESSING`` and runs :func:`local_aws.mediaconvert_engine.transcode` (input from moto's S3,
   ffmpeg, HLS output into moto's S3), then ``COMPLETE`` or ``ERROR`` (``ErrorCode``/``ErrorMessage``).
@@ -601,6 +602,8 @@ class MediaConvertAPI:
         self.store = store
         self.state = store.state(account_id, region)
         self.endpoint = endpoint
+        #: Who signed the request (Probe reads the file as this identity); None for the account's root.
+        self.caller: s3_policy.Caller | None = None
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -913,9 +916,93 @@ class MediaConvertAPI:
             raise not_found(f"The specified resource was not found: arn={p['Arn']}")
         return {"ResourceTags": {"Arn": p["Arn"], "Tags": dict(self.state.tags.get(p["Arn"], {}))}}
 
+    # -- probe ------------------------------------------------------------------------------------
+
+    def probe(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Probe: the container and tracks of each input file (API reference, "Probe": "Use Probe to obtain
+        detailed information about your input media files ... container, codec, frame rate, resolution, track
+        count, audio layout"). The file is read as the caller: the identity calling Probe needs ``s3:GetObject``
+        on it. A missing object is NotFoundException, a refused read ForbiddenException."""
+        results = []
+        for item in p.get("InputFiles") or []:
+            url = item.get("FileUrl", "")
+            if not url.startswith("s3://"):
+                raise bad_request(f"/inputFiles: only s3:// file URLs are probed by the local emulation: {url}")
+            caller = self.caller or s3_policy.Caller(account_id=self.state.account_id)
+            try:
+                data = engine.read_s3_object(
+                    url, self.state.account_id, partition_of(self.state.region), principal=caller,
+                    region=self.state.region,
+                )  # fmt: skip
+            except engine.JobError as error:
+                if error.code == engine.FILE_NOT_FOUND:
+                    raise ServiceError("NotFoundException", f"File not found: {url}", 404) from error
+                raise ServiceError("ForbiddenException", f"Access denied reading {url}", 403) from error
+            results.append(probe_result(data, url))
+        return {"ProbeResults": results}
+
     def describe_endpoints(self, p: dict[str, Any]) -> dict[str, Any]:
         """DescribeEndpoints (deprecated): the account endpoint is this server."""
         return {"Endpoints": [{"Url": self.endpoint}]}
+
+
+def _caller_of(access_key: str) -> s3_policy.Caller | None:
+    from local_aws import iam_auth  # noqa: PLC0415  (moto is imported lazily)
+
+    credentials = iam_auth.find_credentials(access_key)
+    return credentials.caller if credentials else None
+
+
+#: ffmpeg's codec names -> the model's ``Codec`` enum (ProbeResult Track.Codec).
+PROBE_CODECS = {
+    "h264": "AVC", "hevc": "HEVC", "av1": "AV1", "vp8": "VP8", "vp9": "VP9", "mpeg2video": "MPEG2", "prores": "PRORES",
+    "mjpeg": "MJPEG", "mpeg4": "MP4V", "aac": "AAC", "ac3": "AC3", "eac3": "EAC3", "mp3": "MP3", "flac": "FLAC",
+    "opus": "OPUS", "vorbis": "VORBIS",
+}  # fmt: skip
+#: ffmpeg's demuxer names -> the model's ``Format`` enum (Container.Format).
+PROBE_FORMATS = {"mov": "mp4", "matroska": "matroska", "webm": "webm", "mpegts": "mpegts", "avi": "avi", "mxf": "mxf"}
+
+
+def probe_result(data: bytes, url: str) -> dict[str, Any]:
+    """A ProbeResult (model shape) for the bytes of a media file."""
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="local-aws-probe-") as directory:
+        path = Path(directory) / "input"
+        path.write_bytes(data)
+        try:
+            probed = engine.probe(path, url)
+        except engine.JobError as error:
+            raise bad_request(f"/inputFiles: {error.message}") from error
+    demuxer = probed.container.split(",", 1)[0]
+    fps = probed.fps
+    video = {
+        "Index": 1,
+        "TrackType": "video",
+        "Codec": PROBE_CODECS.get(probed.video_codec, "UNKNOWN"),
+        "Duration": probed.duration,
+        "VideoProperties": {
+            "Width": probed.width,
+            "Height": probed.height,
+            "FrameRate": {"Numerator": fps.numerator, "Denominator": fps.denominator},
+            "Rotation": probed.rotation,
+        },
+    }
+    tracks = [video]
+    for index, (codec, language) in enumerate(zip(probed.audio_codecs, probed.audio_languages, strict=True), 2):
+        audio = {"Index": index, "TrackType": "audio", "Codec": PROBE_CODECS.get(codec, "UNKNOWN")}
+        audio["Duration"] = probed.duration
+        if language != "und":
+            audio["AudioProperties"] = {"LanguageCode": language}
+        tracks.append(audio)
+    return {
+        "Container": {"Format": PROBE_FORMATS.get(demuxer, demuxer), "Duration": probed.duration, "Tracks": tracks},
+        "Metadata": {"FileSize": len(data)},
+        "TrackMappings": [
+            {"VideoTrackIndexes": [1], "AudioTrackIndexes": list(range(2, 2 + len(probed.audio_codecs)))}
+        ],
+    }
 
 
 def merge_settings(template: dict[str, Any], job: dict[str, Any]) -> dict[str, Any]:
@@ -945,6 +1032,7 @@ OPERATIONS: dict[str, Callable[[MediaConvertAPI, dict[str, Any]], dict[str, Any]
     "UntagResource": MediaConvertAPI.untag_resource,
     "ListTagsForResource": MediaConvertAPI.list_tags_for_resource,
     "DescribeEndpoints": MediaConvertAPI.describe_endpoints,
+    "Probe": MediaConvertAPI.probe,
 }
 
 
@@ -1016,6 +1104,8 @@ class MediaConvertExtension:
             params = self.service.parse(operation, labels, str(environ.get("QUERY_STRING", "")), body)
             with self.store.lock:
                 api = MediaConvertAPI(self.store, get_account_id_from(access_key), region, endpoint)
+                if operation.name == "Probe":
+                    api.caller = _caller_of(access_key)
                 output = handler(api, params)
         except ServiceError as error:
             return self.service.error(error)

@@ -272,7 +272,7 @@ HLS_GROUP_SETTINGS: dict[str, Any] = {
     "TimedMetadataId3Period": NoEffect("ID3 timestamps are only written with M3u8Settings TimedMetadata PASSTHROUGH"),
     "TimestampDeltaMilliseconds": OneOf(0),
     "CaptionLanguageSetting": OneOf("NONE", "OMIT"),
-    "CaptionSegmentLengthControl": NoEffect("captions are not supported"),
+    "CaptionSegmentLengthControl": IMPLEMENTED,
     "AudioOnlyHeader": _ONLY_AUDIO_RENDITIONS,
     "MinFinalSegmentLength": OneOf(0, 0.0),
     "ProgressiveWriteHlsManifest": NoEffect("the manifests are complete when the job completes either way"),
@@ -286,12 +286,25 @@ HLS_OUTPUT_SETTINGS: dict[str, Any] = {
     "AudioRenditionSets": _ONLY_AUDIO_RENDITIONS,
     "AudioTrackType": _ONLY_AUDIO_RENDITIONS,
     "DescriptiveVideoServiceFlag": OneOf("DONT_FLAG"),
-    "IFrameOnlyManifest": OneOf("EXCLUDE"),
+    "IFrameOnlyManifest": OneOf("EXCLUDE", "INCLUDE"),
     "SegmentModifier": OneOf(""),
+}
+
+#: A WebVTT subtitles output of an HLS group (sidecar captions in, segmented WebVTT out).
+CAPTION_DESCRIPTION: dict[str, Any] = {
+    "CaptionSelectorName": IMPLEMENTED,
+    "LanguageCode": IMPLEMENTED,
+    "CustomLanguageCode": IMPLEMENTED,
+    "LanguageDescription": IMPLEMENTED,
+    "DestinationSettings": {
+        "DestinationType": OneOf("WEBVTT"),
+        "WebvttDestinationSettings": {"Accessibility": OneOf("DISABLED"), "StylePassthrough": OneOf("DISABLED")},
+    },
 }
 
 OUTPUT: dict[str, Any] = {
     "NameModifier": IMPLEMENTED,
+    "CaptionDescriptions": ListOf(CAPTION_DESCRIPTION),
     "Extension": NoEffect("only used by File output groups"),
     "ContainerSettings": {"Container": OneOf("M3U8"), "M3u8Settings": M3U8_SETTINGS},
     "VideoDescription": VIDEO_DESCRIPTION,
@@ -317,6 +330,25 @@ INPUT: dict[str, Any] = {
         "PadVideo": OneOf("DISABLED"),
         "EmbeddedTimecodeOverride": OneOf("NONE"),
     },
+    "CaptionSelectors": MapOf(
+        {
+            "CustomLanguageCode": NoEffect("the output's language comes from its caption description"),
+            "LanguageCode": NoEffect("the output's language comes from its caption description"),
+            "SourceSettings": {
+                "SourceType": OneOf("WEBVTT"),
+                "FileSourceSettings": {
+                    "SourceFile": IMPLEMENTED,
+                    "TimeDelta": IMPLEMENTED,
+                    "TimeDeltaUnits": IMPLEMENTED,
+                    "Convert608To708": NoEffect("only applies to SCC sources"),
+                    "ConvertPaintToPop": NoEffect("only applies to SCC sources"),
+                    "Framerate": NoEffect("only applies to SCC sources"),
+                    "ByteRateLimit": NoEffect("only applies to SCC sources"),
+                    "UpconvertSTLToTeletext": NoEffect("only applies to STL sources"),
+                },
+            },
+        }
+    ),
     "TimecodeSource": _ONLY_WITH_TIMECODES,
     "TimecodeStart": _ONLY_WITH_TIMECODES,
     "PsiControl": NoEffect("program-specific information of transport stream inputs is always used"),
@@ -646,6 +678,10 @@ class ProbedInput:
     fps: Fraction
     rotation: int
     audio_languages: list[str]
+    #: ffmpeg's names: the demuxer ("mov,mp4,m4a,3gp,3g2,mj2"), the video codec ("h264"), each audio codec.
+    container: str = ""
+    video_codec: str = ""
+    audio_codecs: tuple[str, ...] = ()
 
     @property
     def audio_tracks(self) -> int:
@@ -658,6 +694,7 @@ _STREAM = re.compile(r"Stream #\d+:\d+(?:\[[^\]]*\])?(?:\((?P<lang>[a-z]{3})\))?
 _SIZE = re.compile(r"(?<![\dx])(\d{2,5})x(\d{2,5})(?![\dx])")
 _FPS = re.compile(r"(\d+(?:\.\d+)?)(k?) (?:fps|tbr)")
 _ROTATION = re.compile(r"rotation of (-?\d+(?:\.\d+)?) degrees")
+_CONTAINER = re.compile(r"Input #0, ([^ ]+), from")
 
 
 def probe(path: Path, uri: str) -> ProbedInput:
@@ -700,6 +737,9 @@ def probe(path: Path, uri: str) -> ProbedInput:
         fps=fps,
         rotation=rotation,
         audio_languages=[m.group("lang") or "und" for m in audio],
+        container=container.group(1) if (container := _CONTAINER.search(text)) else "",
+        video_codec=video.group("rest").split(" ", 1)[0].rstrip(","),
+        audio_codecs=tuple(m.group("rest").split(" ", 1)[0].rstrip(",") for m in audio),
     )
 
 
@@ -746,6 +786,21 @@ class OutputPlan:
     audio_codec: bool
     segment_length: float  # -hls_time: SegmentLength, or rounded up to a GOP multiple (GOP_MULTIPLE)
     local_stem: str = ""
+    iframe_manifest: bool = False  # HlsSettings.IFrameOnlyManifest INCLUDE
+    video_pid: int = 481
+
+
+@dataclass
+class CaptionPlan:
+    """One WebVTT subtitles output: a sidecar caption file, segmented."""
+
+    index: int
+    path: str
+    name_modifier: str
+    source_uri: str
+    language: str  # ISO 639-2, lower case ("eng")
+    name: str  # LanguageDescription (the EXT-X-MEDIA NAME)
+    time_delta: float  # seconds added to every cue (FileSourceSettings.TimeDelta)
 
 
 @dataclass
@@ -757,6 +812,7 @@ class GroupPlan:
     base_name: str
     settings: dict[str, Any]
     outputs: list[OutputPlan]
+    captions: list[CaptionPlan] | None = None
 
 
 @dataclass
@@ -969,6 +1025,44 @@ def _key_frames(gop: float | None, segment_length: float, duration: float) -> st
     return ",".join(f"{t:g}" for t in sorted(times))
 
 
+def _caption_plan(job_input: dict[str, Any], output: dict[str, Any], index: int, path: str) -> CaptionPlan:
+    """A WebVTT output from a sidecar caption selector (the user guide's "Captions" chapter: a file source
+    feeding a WebVTT destination of an HLS group gives a SUBTITLES rendition)."""
+    descriptions = output["CaptionDescriptions"]
+    if len(descriptions) != 1:
+        raise unsupported(f"{path}/captionDescriptions", "more than one caption description per output")
+    description = descriptions[0]
+    dpath = f"{path}/captionDescriptions/0"
+    selectors = job_input.get("CaptionSelectors") or {}
+    name = description.get("CaptionSelectorName")
+    selector = selectors.get(name)
+    if selector is None:
+        raise JobError(
+            SETTINGS_ERROR, f"{dpath}/captionSelectorName: caption selector [{name}] does not exist in input 1"
+        )
+    source = (selector.get("SourceSettings") or {}).get("FileSourceSettings") or {}
+    uri = source.get("SourceFile", "")
+    if not uri.startswith("s3://"):
+        raise unsupported(f"/inputs/0/captionSelectors/{name}/sourceSettings/fileSourceSettings/sourceFile",
+                          "only s3:// caption files are supported")  # fmt: skip
+    delta = float(source.get("TimeDelta", 0))
+    if source.get("TimeDeltaUnits") == "MILLISECONDS":
+        delta /= 1000
+    language = (description.get("CustomLanguageCode") or description.get("LanguageCode") or "und").lower()
+    modifier = output.get("NameModifier", "")
+    if "$" in modifier or "/" in modifier:
+        raise unsupported(f"{path}/nameModifier", "format identifiers and slashes")
+    return CaptionPlan(
+        index=index,
+        path=path,
+        name_modifier=modifier,
+        source_uri=uri,
+        language=language,
+        name=description.get("LanguageDescription") or language,
+        time_delta=delta,
+    )
+
+
 def plan_job(settings: dict[str, Any], probed: ProbedInput) -> JobPlan:
     """Turn supported settings into a :class:`JobPlan` (raises :class:`JobError` for what ffmpeg cannot do)."""
     job_input = _first_input(settings)
@@ -986,19 +1080,27 @@ def plan_job(settings: dict[str, Any], probed: ProbedInput) -> JobPlan:
         directory, base_name = destination_parts(destination, uri)
         segment_length = float(hls.get("SegmentLength", DEFAULT_SEGMENT_LENGTH))
         # Frame rate and GOP of every output first: with GOP_MULTIPLE they decide the segment length.
-        videos: list[tuple[dict[str, Any], dict[str, Any], Fraction, float | None]] = []
+        videos: list[tuple[int, dict[str, Any], dict[str, Any], dict[str, Any], Fraction, float | None]] = []
+        captions: list[CaptionPlan] = []
         for o, output in enumerate(group["Outputs"]):
             path = f"{gpath}/outputs/{o}"
             video = output.get("VideoDescription")
             if video is None:
+                if output.get("CaptionDescriptions") and not output.get("AudioDescriptions"):
+                    captions.append(_caption_plan(job_input, output, o, path))
+                    continue
                 raise unsupported(f"{path}/videoDescription", "audio-only outputs (every output needs video)")
+            if output.get("CaptionDescriptions"):
+                raise unsupported(f"{path}/captionDescriptions", "captions embedded in a video output")
             h264 = video["CodecSettings"]["H264Settings"]
             fps = probed.fps
             if h264.get("FramerateControl") == "SPECIFIED":
                 fps = Fraction(h264["FramerateNumerator"], h264["FramerateDenominator"])
-            videos.append((video, h264, fps, _gop_seconds(h264, fps)))
+            videos.append((o, output, video, h264, fps, _gop_seconds(h264, fps)))
+        if not videos:
+            raise unsupported(f"{gpath}/outputs", "an HLS group without a video output")
         outputs: list[OutputPlan] = []
-        for o, (output, (video, h264, fps, gop)) in enumerate(zip(group["Outputs"], videos, strict=True)):
+        for o, output, video, h264, fps, gop in videos:
             path = f"{gpath}/outputs/{o}"
             length = segment_length
             if hls.get("SegmentLengthControl") == "GOP_MULTIPLE" and gop:
@@ -1040,9 +1142,19 @@ def plan_job(settings: dict[str, Any], probed: ProbedInput) -> JobPlan:
                     mux_args=_mux_args(output.get("ContainerSettings") or {}, bool(audios), path),
                     audio_codec=bool(audios),
                     segment_length=length,
+                    iframe_manifest=(output.get("OutputSettings") or {})
+                    .get("HlsSettings", {})
+                    .get("IFrameOnlyManifest")
+                    == "INCLUDE",
+                    video_pid=((output.get("ContainerSettings") or {}).get("M3u8Settings") or {}).get(
+                        "VideoPid", DEFAULT_VIDEO_PID
+                    ),
                 )
             )
-        groups.append(GroupPlan(g, directory, base_name, hls, outputs))
+        modifiers = [c.name_modifier for c in captions]
+        if len(set(modifiers)) != len(modifiers):
+            raise unsupported(f"{gpath}/outputs", "two caption outputs with the same name modifier")
+        groups.append(GroupPlan(g, directory, base_name, hls, outputs, captions))
     return JobPlan(input_uri=uri, rotate_input=rotate, groups=groups)
 
 
@@ -1120,43 +1232,262 @@ def h264_codec_string(segment: Path) -> str:
         index += 3
 
 
+TS_PACKET = 188
+PAT_PID = 0
+
+
+@dataclass
+class IFrame:
+    """An IDR frame in a segment: the byte range that holds it (with the PAT/PMT before it) and its PTS."""
+
+    segment: str
+    offset: int
+    length: int
+    pts: int  # 90 kHz
+
+
+def _pes_pts(payload: bytes) -> int | None:
+    """The PTS of a PES packet that starts ``payload`` (ISO/IEC 13818-1, 2.4.3.7), or None."""
+    if len(payload) < 14 or payload[:3] != b"\x00\x00\x01" or not payload[7] & 0x80:
+        return None
+    b = payload[9:14]
+    return ((b[0] >> 1) & 0x07) << 30 | b[1] << 22 | (b[2] >> 1) << 15 | b[3] << 7 | b[4] >> 1
+
+
+def _first_slice_type(pes: bytes) -> int | None:
+    """The NAL unit type of the first coded slice (1 or 5) in an H.264 PES payload, None if not there yet."""
+    start = 9 + pes[8] if len(pes) > 9 else len(pes)
+    index = pes.find(b"\x00\x00\x01", start)
+    while 0 <= index < len(pes) - 3:
+        nal_type = pes[index + 3] & 0x1F
+        if nal_type in (1, 5):
+            return nal_type
+        index = pes.find(b"\x00\x00\x01", index + 3)
+    return None
+
+
+def transport_stream_iframes(name: str, data: bytes, video_pid: int) -> list[IFrame]:
+    """The IDR frames of an MPEG-TS segment, as an I-frame playlist points at them.
+
+    Each range starts at the PAT/PMT packets that directly precede the frame's first packet (the muxer repeats
+    them before every key frame, so the range decodes on its own) and ends with the frame's last video packet.
+    """
+    frames: list[IFrame] = []
+    tables_start: int | None = None  # first PAT/PMT packet of the run right before the current packet
+    pmt_pids: set[int] = set()
+    current: dict[str, Any] | None = None  # the video PES being read
+    for offset in range(0, len(data) - TS_PACKET + 1, TS_PACKET):
+        packet = data[offset : offset + TS_PACKET]
+        if packet[0] != 0x47:
+            break
+        pid = (packet[1] & 0x1F) << 8 | packet[2]
+        unit_start = bool(packet[1] & 0x40)
+        control = (packet[3] >> 4) & 0x3
+        body = 4 + (1 + packet[4] if control & 0x2 else 0)
+        payload = packet[body:] if control & 0x1 else b""
+        if pid == PAT_PID and unit_start and len(payload) > 13:
+            section = payload[1 + payload[0] :]
+            length = ((section[1] & 0x0F) << 8) | section[2]
+            for i in range(8, 3 + length - 4, 4):
+                if (section[i] << 8 | section[i + 1]) != 0:
+                    pmt_pids.add((section[i + 2] & 0x1F) << 8 | section[i + 3])
+        if pid == PAT_PID or pid in pmt_pids:
+            if tables_start is None:
+                tables_start = offset
+            continue
+        if pid == video_pid:
+            if unit_start:
+                if current is not None and current["idr"]:
+                    frames.append(IFrame(name, current["start"], current["end"] - current["start"], current["pts"]))
+                start = tables_start if tables_start is not None else offset
+                current = {"start": start, "end": offset + TS_PACKET, "pes": bytearray(payload), "idr": False}
+                current["pts"] = _pes_pts(payload) or 0
+                current["slice"] = _first_slice_type(payload)
+                current["idr"] = current["slice"] == 5
+            elif current is not None:
+                current["end"] = offset + TS_PACKET
+                if current["slice"] is None and len(current["pes"]) < 65536:
+                    current["pes"] += payload
+                    current["slice"] = _first_slice_type(bytes(current["pes"]))
+                    current["idr"] = current["slice"] == 5
+        tables_start = None
+    if current is not None and current["idr"]:
+        frames.append(IFrame(name, current["start"], current["end"] - current["start"], current["pts"]))
+    return frames
+
+
+def first_video_pts(data: bytes, video_pid: int) -> int | None:
+    """The PTS of the first video PES of a segment (90 kHz)."""
+    for offset in range(0, len(data) - TS_PACKET + 1, TS_PACKET):
+        packet = data[offset : offset + TS_PACKET]
+        pid = (packet[1] & 0x1F) << 8 | packet[2]
+        if pid == video_pid and packet[1] & 0x40:
+            control = (packet[3] >> 4) & 0x3
+            body = 4 + (1 + packet[4] if control & 0x2 else 0)
+            return _pes_pts(packet[body:])
+    return None
+
+
 def segment_uri(name: str) -> str:
     """Relative URI of a file next to the playlist (percent-encoded where needed)."""
     return quote(name, safe="-_.~!$&'()*+,;=:@")
 
 
-def media_playlist(segments: list[tuple[str, float]], hls: dict[str, Any]) -> str:
-    """A rendition playlist in MediaConvert's layout."""
-    durations = [duration for _name, duration in segments]
+def _target_duration(durations: list[float], hls: dict[str, Any]) -> int:
     longest = max(durations) if durations else 0.0
     if hls.get("TargetDurationCompatibilityMode") == "SPEC_COMPLIANT":
         target = math.floor(longest + 0.5)
     else:  # LEGACY: "always rounded up to the nearest integer"
         target = math.ceil(longest - 1e-6)
-    lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{max(target, 1)}", "#EXT-X-MEDIA-SEQUENCE:1"]
-    lines.append("#EXT-X-PLAYLIST-TYPE:VOD")
+    return max(target, 1)
+
+
+def _extinf(duration: float, hls: dict[str, Any]) -> str:
+    """``#EXTINF:6.00000,`` with ManifestDurationFormat FLOATING_POINT, ``#EXTINF:6,`` with INTEGER."""
+    if hls.get("ManifestDurationFormat", "INTEGER") == "FLOATING_POINT":
+        return f"#EXTINF:{duration:.5f},"
+    return f"#EXTINF:{round(duration)},"
+
+
+def _playlist_head(durations: list[float], hls: dict[str, Any], version: int) -> list[str]:
+    lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", f"#EXT-X-TARGETDURATION:{_target_duration(durations, hls)}"]
+    lines += ["#EXT-X-MEDIA-SEQUENCE:1", "#EXT-X-PLAYLIST-TYPE:VOD"]
     if hls.get("ClientCache") == "DISABLED":
         lines.append("#EXT-X-ALLOW-CACHE:NO")
-    floating = hls.get("ManifestDurationFormat", "INTEGER") == "FLOATING_POINT"
+    return lines
+
+
+def media_playlist(segments: list[tuple[str, float]], hls: dict[str, Any]) -> str:
+    """A rendition playlist in MediaConvert's layout (video or WebVTT segments)."""
+    lines = _playlist_head([duration for _name, duration in segments], hls, 3)
     for name, duration in segments:
-        lines.append(f"#EXTINF:{duration:.5f}," if floating else f"#EXTINF:{round(duration)},")
+        lines.append(_extinf(duration, hls))
         lines.append(segment_uri(name))
     lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"
 
 
-def master_playlist(variants: list[dict[str, Any]], hls: dict[str, Any]) -> str:
-    """The multivariant playlist: one EXT-X-STREAM-INF per rendition."""
-    lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
+def iframe_playlist(frames: list[tuple[IFrame, float]], hls: dict[str, Any]) -> str:
+    """An I-frame-only playlist (RFC 8216 4.3.3.6): one EXTINF (the time to the next I-frame) and one
+    EXT-X-BYTERANGE into the rendition's segments per IDR frame; version 4 for EXT-X-I-FRAMES-ONLY."""
+    lines = _playlist_head([span for _frame, span in frames], hls, 4)
+    lines.append("#EXT-X-I-FRAMES-ONLY")
+    for frame, span in frames:
+        lines.append(_extinf(span, hls))
+        lines.append(f"#EXT-X-BYTERANGE:{frame.length}@{frame.offset}")
+        lines.append(segment_uri(frame.segment))
+    lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', "'").replace("\n", " ") + '"'
+
+
+def master_playlist(
+    variants: list[dict[str, Any]],
+    hls: dict[str, Any],
+    subtitles: list[dict[str, Any]] | None = None,
+    iframes: list[dict[str, Any]] | None = None,
+) -> str:
+    """The multivariant playlist: the subtitle renditions (EXT-X-MEDIA), one EXT-X-STREAM-INF per video
+    rendition in the order of the group's outputs, then one EXT-X-I-FRAME-STREAM-INF per I-frame playlist."""
+    version = 4 if iframes else 3
+    lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    group_id = "subs"
+    for index, track in enumerate(subtitles or []):
+        attributes = ["TYPE=SUBTITLES", f"GROUP-ID={_quoted(group_id)}", f"LANGUAGE={_quoted(track['language'])}"]
+        attributes.append(f"NAME={_quoted(track['name'])}")
+        attributes.append(f"DEFAULT={'YES' if index == 0 else 'NO'}")
+        attributes += ["AUTOSELECT=YES", "FORCED=NO", f"URI={_quoted(segment_uri(track['playlist']))}"]
+        lines.append("#EXT-X-MEDIA:" + ",".join(attributes))
     for variant in variants:
         attributes = [f"BANDWIDTH={variant['bandwidth']}", f"AVERAGE-BANDWIDTH={variant['average_bandwidth']}"]
         attributes.append(f'CODECS="{variant["codecs"]}"')
         if hls.get("StreamInfResolution", "INCLUDE") == "INCLUDE":
             attributes.append(f"RESOLUTION={variant['width']}x{variant['height']}")
         attributes.append(f"FRAME-RATE={float(variant['fps']):.3f}")
+        if subtitles:
+            attributes.append(f"SUBTITLES={_quoted(group_id)}")
         lines.append("#EXT-X-STREAM-INF:" + ",".join(attributes))
         lines.append(segment_uri(variant["playlist"]))
+    for iframe in iframes or []:
+        attributes = [f"BANDWIDTH={iframe['bandwidth']}", f"AVERAGE-BANDWIDTH={iframe['average_bandwidth']}"]
+        attributes.append(f'CODECS="{iframe["codecs"]}"')
+        if hls.get("StreamInfResolution", "INCLUDE") == "INCLUDE":
+            attributes.append(f"RESOLUTION={iframe['width']}x{iframe['height']}")
+        attributes.append(f"URI={_quoted(segment_uri(iframe['playlist']))}")
+        lines.append("#EXT-X-I-FRAME-STREAM-INF:" + ",".join(attributes))
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# WebVTT subtitles from a sidecar file
+# --------------------------------------------------------------------------------------------------
+
+_CUE_TIME = re.compile(r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})")
+#: CaptionSegmentLengthControl LARGE_SEGMENTS: "caption segments that are 300 seconds long" (API reference).
+LARGE_CAPTION_SEGMENT = 300.0
+
+
+@dataclass
+class Cue:
+    """One WebVTT cue: its times in seconds and its text lines (settings kept as written)."""
+
+    start: float
+    end: float
+    settings: str
+    text: list[str]
+
+
+def _cue_seconds(text: str) -> float | None:
+    match = _CUE_TIME.fullmatch(text.strip())
+    if match is None:
+        return None
+    hours, minutes, seconds, millis = match.groups()
+    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
+
+
+def _cue_time(seconds: float) -> str:
+    millis = max(0, round(seconds * 1000))
+    return f"{millis // 3600000:02d}:{millis // 60000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
+
+
+def parse_webvtt(text: str, uri: str) -> list[Cue]:
+    """The cues of a WebVTT file (W3C WebVTT: a ``WEBVTT`` signature, then blocks; NOTE/STYLE/REGION skipped)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    blocks = text.split("\n\n")
+    if not blocks or not re.match(r"WEBVTT(?:[ \t]|$)", blocks[0]):
+        raise JobError(INPUT_ERROR, f"Unable to open caption file [{uri}]: [not a WebVTT file (no WEBVTT signature)]")
+    cues: list[Cue] = []
+    for block in blocks[1:]:
+        lines = [line for line in block.split("\n") if line.strip() or line]
+        timing = next((i for i, line in enumerate(lines[:2]) if "-->" in line), None)
+        if timing is None:
+            continue  # NOTE, STYLE, REGION or an empty block
+        left, _, right = lines[timing].partition("-->")
+        end_text, _, settings = right.strip().partition(" ")
+        start, end = _cue_seconds(left), _cue_seconds(end_text)
+        if start is None or end is None or end <= start:
+            raise JobError(INPUT_ERROR, f"Unable to open caption file [{uri}]: [bad cue timing {lines[timing]!r}]")
+        cues.append(Cue(start, end, settings.strip(), lines[timing + 1 :]))
+    return cues
+
+
+def webvtt_segments(cues: list[Cue], bounds: list[tuple[float, float]], mpegts: int) -> list[str]:
+    """One WebVTT file per segment ``[start, end)``: the cues that overlap it, with an X-TIMESTAMP-MAP that ties
+    cue time 0 to the video's first PTS (RFC 8216 3.5), so players line them up with the transport streams."""
+    files = []
+    for start, end in bounds:
+        lines = ["WEBVTT", f"X-TIMESTAMP-MAP=MPEGTS:{mpegts},LOCAL:00:00:00.000", ""]
+        for cue in cues:
+            if cue.start < end and cue.end > start:
+                timing = f"{_cue_time(cue.start)} --> {_cue_time(cue.end)}"
+                lines.append(f"{timing} {cue.settings}".rstrip())
+                lines += cue.text
+                lines.append("")
+        files.append("\n".join(lines) + "\n")
+    return files
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1186,7 +1517,7 @@ class TranscodeResult:
     event_output_group_details: list[dict[str, Any]]  # event shape (camelCase JSON)
 
 
-CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/MP2T"}
+CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/MP2T", ".vtt": "text/vtt"}
 
 
 def _raise_if_canceled(ctx: JobContext) -> None:
@@ -1233,15 +1564,43 @@ def transcode(settings: dict[str, Any], ctx: JobContext) -> TranscodeResult:
         _raise_if_canceled(ctx)
         probed = probe(input_path, uri)
         plan = plan_job(settings, probed)
+        cues = _read_captions(plan, ctx)
         ctx.set_progress("TRANSCODING", 5)
         _run_ffmpeg(ffmpeg_command(plan, input_path, workdir), probed.duration, ctx, workdir / "ffmpeg.log")
         ctx.set_progress("UPLOADING", 90)
-        return _upload(plan, workdir, ctx)
+        return _upload(plan, workdir, ctx, cues)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _upload(plan: JobPlan, workdir: Path, ctx: JobContext) -> TranscodeResult:
+def _read_captions(plan: JobPlan, ctx: JobContext) -> dict[tuple[int, int], list[Cue]]:
+    """The cues of every caption output's sidecar file, read (as the job's role) before transcoding: a missing
+    file fails the job like a missing input (error 1404), a file that is not WebVTT with 1010."""
+    cues: dict[tuple[int, int], list[Cue]] = {}
+    for group in plan.groups:
+        for caption in group.captions or []:
+            data = read_s3_object(
+                caption.source_uri, ctx.account_id, ctx.partition, principal=ctx.principal, region=ctx.region
+            )
+            parsed = parse_webvtt(data.decode("utf-8", errors="replace"), caption.source_uri)
+            cues[(group.index, caption.index)] = [
+                Cue(c.start + caption.time_delta, c.end + caption.time_delta, c.settings, c.text) for c in parsed
+            ]
+    return cues
+
+
+def _iframe_variant(frames: list[IFrame], media_end: float, first_pts: int) -> list[tuple[IFrame, float]]:
+    """Each IDR frame with its span: the time to the next one (to the end of the media for the last)."""
+    spans = []
+    for i, frame in enumerate(frames):
+        end = frames[i + 1].pts / 90000 if i + 1 < len(frames) else first_pts / 90000 + media_end
+        spans.append((frame, max(0.0, end - frame.pts / 90000)))
+    return spans
+
+
+def _upload(
+    plan: JobPlan, workdir: Path, ctx: JobContext, cues: dict[tuple[int, int], list[Cue]] | None = None
+) -> TranscodeResult:
     api_groups: list[dict[str, Any]] = []
     event_groups: list[dict[str, Any]] = []
 
@@ -1256,19 +1615,31 @@ def _upload(plan: JobPlan, workdir: Path, ctx: JobContext) -> TranscodeResult:
         hls = group.settings
         manifests = hls.get("OutputSelection", "MANIFESTS_AND_SEGMENTS") == "MANIFESTS_AND_SEGMENTS"
         variants: list[dict[str, Any]] = []
+        iframe_variants: list[dict[str, Any]] = []
         api_outputs: list[dict[str, Any]] = []
         event_outputs: list[dict[str, Any]] = []
+        details: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}  # output index -> (API, event) details
+        first_segments: list[tuple[str, float]] = []  # the first video output's: caption segments follow them
+        first_pts = 0
         for output in group.outputs:
             local = read_ffmpeg_playlist(workdir / f"{output.local_stem}.m3u8")
             stem = f"{group.base_name}{output.name_modifier}"
             renamed: list[tuple[str, float]] = []
             sizes = []
+            frames: list[IFrame] = []
+            output_pts = None
             for number, (local_name, duration) in enumerate(local, start=1):
                 data = (workdir / local_name).read_bytes()
                 name = f"{stem}_{number:05d}.ts"
                 put(group.destination_dir + name, data)
                 renamed.append((name, duration))
                 sizes.append((len(data), duration))
+                if output_pts is None:
+                    output_pts = first_video_pts(data, output.video_pid)
+                if output.iframe_manifest:
+                    frames += transport_stream_iframes(name, data, output.video_pid)
+            if not first_segments:
+                first_segments, first_pts = renamed, output_pts or 0
             total_duration = sum(duration for _size, duration in sizes)
             peak = max((size * 8 / duration for size, duration in sizes if duration > 0), default=0)
             average = sum(size for size, _d in sizes) * 8 / total_duration if total_duration else 0
@@ -1291,21 +1662,68 @@ def _upload(plan: JobPlan, workdir: Path, ctx: JobContext) -> TranscodeResult:
                     "fps": output.fps,
                 }
             )
+            if output.iframe_manifest and frames:
+                spans = _iframe_variant(frames, total_duration, output_pts or 0)
+                peak_iframe = max((f.length * 8 / span for f, span in spans if span > 0), default=0)
+                iframe_seconds = sum(span for _f, span in spans)
+                average_iframe = sum(f.length for f, _s in spans) * 8 / iframe_seconds if iframe_seconds else 0
+                iframe_name = f"{stem}_I-Frame.m3u8"
+                if manifests:
+                    put(group.destination_dir + iframe_name, iframe_playlist(spans, hls).encode())
+                iframe_variants.append(
+                    {
+                        "playlist": iframe_name,
+                        "bandwidth": math.ceil(peak_iframe),
+                        "average_bandwidth": math.ceil(average_iframe),
+                        "codecs": codecs.split(",")[0],
+                        "width": output.width,
+                        "height": output.height,
+                    }
+                )
             duration_ms = round(total_duration * 1000)
-            api_outputs.append(
-                {"DurationInMs": duration_ms, "VideoDetails": {"WidthInPx": output.width, "HeightInPx": output.height}}
-            )
-            event_outputs.append(
+            details[output.index] = (
+                {"DurationInMs": duration_ms, "VideoDetails": {"WidthInPx": output.width, "HeightInPx": output.height}},
                 {
                     "outputFilePaths": output_paths,
                     "durationInMs": duration_ms,
                     "videoDetails": {"widthInPx": output.width, "heightInPx": output.height},
-                }
+                },
             )
+        subtitles: list[dict[str, Any]] = []
+        for caption in group.captions or []:
+            stem = f"{group.base_name}{caption.name_modifier}"
+            media_end = sum(duration for _name, duration in first_segments)
+            if hls.get("CaptionSegmentLengthControl") == "MATCH_VIDEO":
+                lengths = [duration for _name, duration in first_segments]
+            else:  # LARGE_SEGMENTS (the default): 300 s segments
+                lengths = [LARGE_CAPTION_SEGMENT] * max(1, math.ceil(media_end / LARGE_CAPTION_SEGMENT - 1e-9))
+                lengths[-1] = media_end - LARGE_CAPTION_SEGMENT * (len(lengths) - 1)
+            bounds, start = [], 0.0
+            for length in lengths:
+                bounds.append((start, start + length))
+                start += length
+            texts = webvtt_segments(cues.get((group.index, caption.index), []) if cues else [], bounds, first_pts)
+            segments = []
+            for number, (text, (begin, end)) in enumerate(zip(texts, bounds, strict=True), start=1):
+                name = f"{stem}_{number:05d}.vtt"
+                put(group.destination_dir + name, text.encode())
+                segments.append((name, end - begin))
+            playlist = f"{stem}.m3u8"
+            output_paths = []
+            if manifests:
+                put(group.destination_dir + playlist, media_playlist(segments, hls).encode())
+                output_paths = [group.destination_dir + playlist]
+            subtitles.append({"playlist": playlist, "language": caption.language, "name": caption.name})
+            duration_ms = round(media_end * 1000)
+            details[caption.index] = ({"DurationInMs": duration_ms}, {"outputFilePaths": output_paths,
+                                                                       "durationInMs": duration_ms})  # fmt: skip
+        for index in sorted(details):
+            api_outputs.append(details[index][0])
+            event_outputs.append(details[index][1])
         event_group: dict[str, Any] = {"outputDetails": event_outputs, "type": "HLS_GROUP"}
         if manifests:
             master = group.destination_dir + f"{group.base_name}.m3u8"
-            put(master, master_playlist(variants, hls).encode())
+            put(master, master_playlist(variants, hls, subtitles, iframe_variants).encode())
             event_group["playlistFilePaths"] = [master]
         api_groups.append({"OutputDetails": api_outputs})
         event_groups.append(event_group)

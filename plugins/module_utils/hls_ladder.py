@@ -44,12 +44,12 @@ DEFAULT_RENDITIONS = (
     {"name": "_1080p", "width": 1920, "height": 1080, "max_bitrate": 5000000, "qvbr_quality": 8},
     {"name": "_720p", "width": 1280, "height": 720, "max_bitrate": 3000000, "qvbr_quality": 7},
     {"name": "_360p", "width": 640, "height": 360, "max_bitrate": 800000, "qvbr_quality": 7},
-    # Weak links: video capped at 100 kbit/s and 48 kbit/s audio keep the variant's peak under 200 kbit/s.
+    # Weak links: video capped at 80 kbit/s and 48 kbit/s audio keep the variant's peak under 200 kbit/s.
     {
         "name": "_234p",
         "width": 416,
         "height": 234,
-        "max_bitrate": 100000,
+        "max_bitrate": 80000,
         "qvbr_quality": 7,
         "audio_bitrate": 48000,
     },

@@ -8,6 +8,7 @@ generated here with the ffmpeg binary of ``imageio-ffmpeg``.
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import time
@@ -1024,3 +1025,180 @@ def test_the_collections_policies_let_the_job_complete(aws: LocalAWS, mc: Any, s
         mc, mc.create_job(Role=arn, Settings=hls_settings(f"s3://{BUCKET}/x/index", SMALL))["Job"]["Id"]
     )
     assert (elsewhere["Status"], elsewhere["ErrorCode"]) == ("ERROR", 1401)
+
+
+# --------------------------------------------------------------------------------------------------
+# The collection's ladder: Apple's HLS authoring specification, as MediaConvert writes it
+# --------------------------------------------------------------------------------------------------
+
+CAPTIONS_KEY = "uploads/clip.vtt"
+CAPTIONS = """WEBVTT
+
+NOTE the sidecar Rails uploads beside the master
+
+intro
+00:00.500 --> 00:02.000
+Once upon a time
+
+00:05.000 --> 00:07.000 line:85%
+a fox found a book
+"""
+
+
+def attributes_of(line: str) -> dict[str, str]:
+    """The attributes of an HLS tag line (RFC 8216 4.2: quoted strings keep their commas)."""
+    return {k: v.strip('"') for k, v in re.findall(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)', line.split(":", 1)[1])}
+
+
+def sps_codec(path: Path) -> str:
+    """``avc1.PPCCLL`` read from the first sequence parameter set of a segment (RFC 6381 3.3)."""
+    raw = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", str(path), "-map", "0:v:0", "-c", "copy",
+         "-frames:v", "1", "-f", "h264", "pipe:1"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    index = raw.find(b"\x00\x00\x01\x67")
+    return "avc1." + raw[index + 4 : index + 7].hex()
+
+
+def ladder_job(s3: Any, role: str, prefix: str, captions: bool, max_height: int = 720) -> dict[str, Any]:
+    from ansible_collections.storytime.video_infra.plugins.module_utils import hls_ladder  # noqa: PLC0415
+
+    subtitles = {"source": f"s3://{BUCKET}/{CAPTIONS_KEY}", "language": "ENG", "name": "English"}
+    settings = hls_ladder.job_settings(
+        f"s3://{BUCKET}/{CLIP_KEY}",
+        f"s3://{BUCKET}/{prefix}/index",
+        subtitles=subtitles if captions else None,
+        max_height=max_height,
+    )
+    return {"Role": role, "Settings": settings}
+
+
+def test_the_collections_ladder_as_mediaconvert_writes_it(mc: Any, s3: Any, role: str, tmp_path: Path) -> None:
+    """MediaConvert API reference: HlsGroupSettings.ManifestDurationFormat (FLOATING_POINT: decimal EXTINF),
+    HlsSettings.IFrameOnlyManifest (INCLUDE: "a variant manifest that references I-frames from your output
+    content using EXT-X-BYTERANGE tags", added to the multivariant manifest), CaptionSegmentLengthControl
+    (MATCH_VIDEO: caption segments aligned with the first video output's), CaptionSourceSettings/FileSourceSettings
+    (a sidecar caption file) and a WEBVTT caption destination in an HLS group (user guide, "HLS output with
+    WebVTT sidecar captions": a SUBTITLES rendition). RFC 8216: 4.3.4.1.1 EXT-X-MEDIA, 4.3.4.2 EXT-X-STREAM-INF
+    (BANDWIDTH the peak segment bit rate, AVERAGE-BANDWIDTH the average, CODECS per RFC 6381), 4.3.4.3
+    EXT-X-I-FRAME-STREAM-INF, 4.3.3.6 EXT-X-I-FRAMES-ONLY, 3.5 WebVTT X-TIMESTAMP-MAP."""
+    s3.put_object(Bucket=BUCKET, Key=CAPTIONS_KEY, Body=CAPTIONS.encode())
+    done = wait_for_job(mc, mc.create_job(**ladder_job(s3, role, "ladder", captions=True))["Job"]["Id"], timeout=120)
+    assert done["Status"] == "COMPLETE", done.get("ErrorMessage")
+    details = done["OutputGroupDetails"][0]["OutputDetails"]
+    assert [d.get("VideoDetails", {}).get("HeightInPx") for d in details] == [480, 720, 360, 234, None]
+    for key in keys_under(s3, "ladder/"):
+        (tmp_path / Path(key).name).write_bytes(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    modifiers = ("_480p", "_720p", "_360p", "_234p")  # no rendition taller than the 720p master; 480p first
+
+    master = (tmp_path / "index.m3u8").read_text().splitlines()
+    assert master[:3] == ["#EXTM3U", "#EXT-X-VERSION:4", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    (media,) = [attributes_of(line) for line in master if line.startswith("#EXT-X-MEDIA:")]
+    assert media == {
+        "TYPE": "SUBTITLES", "GROUP-ID": "subs", "LANGUAGE": "eng", "NAME": "English", "DEFAULT": "YES",
+        "AUTOSELECT": "YES", "FORCED": "NO", "URI": "index_captions.m3u8",
+    }  # fmt: skip
+    variants = [
+        (attributes_of(line), master[i + 1]) for i, line in enumerate(master) if line.startswith("#EXT-X-STREAM-INF:")
+    ]
+    assert [uri for _a, uri in variants] == [f"index{m}.m3u8" for m in modifiers]
+    for attributes, uri in variants:
+        assert attributes["SUBTITLES"] == "subs"
+        playlist = (tmp_path / uri).read_text()
+        extinf = [(float(d), name) for d, name in re.findall(r"#EXTINF:([\d.]+),\n(.+)", playlist)]
+        assert [f"{d:.5f}" for d, _n in extinf] == ["6.00000", "2.00000"]
+        assert re.findall(r"#EXTINF:([\d.]+),", playlist) == ["6.00000", "2.00000"]  # five decimals
+        rates = [(tmp_path / name).stat().st_size * 8 / duration for duration, name in extinf]
+        total = sum((tmp_path / name).stat().st_size for _d, name in extinf) * 8 / sum(d for d, _n in extinf)
+        assert int(attributes["BANDWIDTH"]) == math.ceil(max(rates))
+        assert int(attributes["AVERAGE-BANDWIDTH"]) == math.ceil(total)
+        assert attributes["CODECS"] == sps_codec(tmp_path / extinf[0][1]) + ",mp4a.40.2"
+        assert attributes["CODECS"].startswith("avc1.64")  # High profile (Apple's spec, 1.4)
+
+    iframes = [attributes_of(line) for line in master if line.startswith("#EXT-X-I-FRAME-STREAM-INF:")]
+    assert [a["URI"] for a in iframes] == [f"index{m}_I-Frame.m3u8" for m in modifiers]
+    for attributes, (variant, _uri) in zip(iframes, variants, strict=True):
+        assert attributes["RESOLUTION"] == variant["RESOLUTION"]
+        assert attributes["CODECS"] == variant["CODECS"].split(",")[0]
+        lines = (tmp_path / attributes["URI"]).read_text().splitlines()
+        assert lines[:2] == ["#EXTM3U", "#EXT-X-VERSION:4"] and "#EXT-X-I-FRAMES-ONLY" in lines
+        entries = re.findall(r"#EXTINF:([\d.]+),\n#EXT-X-BYTERANGE:(\d+)@(\d+)\n(.+)", "\n".join(lines))
+        # One IDR frame per 2 s GOP: 0, 2, 4 s in the first segment, 6 s in the second; 8 s in all.
+        assert [(float(d), segment) for d, _n, _o, segment in entries] == [
+            (2.0, entries[0][3]), (2.0, entries[0][3]), (2.0, entries[0][3]), (2.0, entries[3][3]),
+        ]  # fmt: skip
+        sizes = []
+        for _duration, length, offset, segment in entries:
+            piece = (tmp_path / segment).read_bytes()[int(offset) : int(offset) + int(length)]
+            sizes.append(len(piece))
+            (tmp_path / "piece.ts").write_bytes(piece)
+            shown = ffmpeg("-i", str(tmp_path / "piece.ts"), "-map", "0:v", "-vf", "showinfo", "-f", "null", "-")
+            assert re.findall(r"iskey:(\d) type:(\w)", shown.stderr) == [("1", "I")], (segment, offset)
+        assert int(attributes["BANDWIDTH"]) == math.ceil(max(size * 8 / 2.0 for size in sizes))
+
+    # The subtitles: segmented like the video, each cue in every segment it overlaps, timed against the PTS.
+    captions = (tmp_path / "index_captions.m3u8").read_text()
+    assert re.findall(r"#EXTINF:([\d.]+),\n(.+)", captions) == [
+        ("6.00000", "index_captions_00001.vtt"), ("2.00000", "index_captions_00002.vtt"),
+    ]  # fmt: skip
+    first, second = ((tmp_path / f"index_captions_0000{n}.vtt").read_text() for n in (1, 2))
+    assert first.startswith("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:") and ",LOCAL:00:00:00.000\n" in first
+    assert re.findall(r"(\S+ --> \S+.*)\n(.+)", first) == [
+        ("00:00:00.500 --> 00:00:02.000", "Once upon a time"),
+        ("00:00:05.000 --> 00:00:07.000 line:85%", "a fox found a book"),
+    ]
+    assert re.findall(r"(\S+ --> \S+.*)\n(.+)", second) == [
+        ("00:00:05.000 --> 00:00:07.000 line:85%", "a fox found a book")
+    ]
+    mpegts = int(re.search(r"MPEGTS:(\d+)", first).group(1))
+    pts = ffmpeg("-i", str(tmp_path / "index_480p_00001.ts"), "-map", "0:v", "-vf", "showinfo", "-frames:v", "1",
+                 "-copyts", "-f", "null", "-").stderr  # fmt: skip
+    assert abs(float(re.search(r"pts_time:([\d.]+)", pts).group(1)) * 90000 - mpegts) < 2
+    assert s3.head_object(Bucket=BUCKET, Key="ladder/index_captions_00001.vtt")["ContentType"] == "text/vtt"
+
+
+def test_a_missing_sidecar_caption_file_fails_the_job(mc: Any, s3: Any, role: str) -> None:
+    """User guide, "Error codes": 1404 when an input file (the sidecar is one) does not exist; nothing is
+    written. Rails sends the document without captions for a book without a sidecar (docs/hls-ladder.md)."""
+    job = mc.create_job(**ladder_job(s3, role, "nocaptions", captions=True, max_height=360))["Job"]
+    done = wait_for_job(mc, job["Id"])
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1404)
+    assert f"s3://{BUCKET}/{CAPTIONS_KEY}" in done["ErrorMessage"]
+    assert keys_under(s3, "nocaptions/") == []
+
+
+def test_caption_and_iframe_settings_the_emulation_does_not_implement_are_refused(mc: Any, s3: Any, role: str) -> None:
+    """Nothing silently ignored: I-frames as TS files (IFrameOnlyManifest INCLUDE_AS_TS) and SCC sources end the
+    job with 1040 (user guide, "Error codes": settings error)."""
+    request = ladder_job(s3, role, "refused", captions=False, max_height=234)
+    output = request["Settings"]["OutputGroups"][0]["Outputs"][0]
+    output["OutputSettings"]["HlsSettings"]["IFrameOnlyManifest"] = "INCLUDE_AS_TS"
+    done = wait_for_job(mc, mc.create_job(**request)["Job"]["Id"])
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1040)
+    assert done["ErrorMessage"].startswith(
+        "/outputGroups/0/outputs/0/outputSettings/hlsSettings/iFrameOnlyManifest: not supported"
+    )
+    request = ladder_job(s3, role, "refused", captions=True, max_height=234)
+    selector = request["Settings"]["Inputs"][0]["CaptionSelectors"]["Captions Selector 1"]
+    selector["SourceSettings"]["SourceType"] = "SCC"
+    done = wait_for_job(mc, mc.create_job(**request)["Job"]["Id"])
+    assert (done["Status"], done["ErrorCode"]) == ("ERROR", 1040)
+    assert "/captionSelectors/Captions Selector 1/sourceSettings/sourceType: not supported" in done["ErrorMessage"]
+
+
+def test_probe_reads_the_masters_height(mc: Any, s3: Any) -> None:
+    """API reference, "Probe": container, codecs, frame rate and resolution of an input file, which Rails uses to
+    pick the job document of the master's height class; NotFoundException for a missing file."""
+    (result,) = mc.probe(InputFiles=[{"FileUrl": f"s3://{BUCKET}/{CLIP_KEY}"}])["ProbeResults"]
+    container = result["Container"]
+    assert container["Format"] == "mp4" and abs(container["Duration"] - CLIP_SECONDS) < 0.1
+    video, audio = container["Tracks"]
+    assert (video["TrackType"], video["Codec"]) == ("video", "AVC")
+    assert (video["VideoProperties"]["Width"], video["VideoProperties"]["Height"]) == (1280, 720)
+    assert video["VideoProperties"]["FrameRate"] == {"Numerator": 30, "Denominator": 1}
+    assert (audio["TrackType"], audio["Codec"]) == ("audio", "AAC")
+    assert result["TrackMappings"] == [{"VideoTrackIndexes": [1], "AudioTrackIndexes": [2]}]
+    assert result["Metadata"]["FileSize"] == len(s3.get_object(Bucket=BUCKET, Key=CLIP_KEY)["Body"].read())
+    with aws_error("NotFoundException", 404, "uploads/none.mp4"):
+        mc.probe(InputFiles=[{"FileUrl": f"s3://{BUCKET}/uploads/none.mp4"}])
