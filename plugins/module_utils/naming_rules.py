@@ -21,9 +21,9 @@ Sources (AWS documentation; where it is silent, the stricter answer is taken):
 * Names - S3 "General purpose bucket naming rules" (:mod:`s3_naming`); IAM API reference ``CreateRole`` /
   ``CreateUser`` (``roleNameType``/``userNameType``: ``[\\w+=,.@-]+``, 1-64) and ``CreatePolicy``
   (``policyNameType``, 1-128); Secrets Manager ``CreateSecret`` Name (1-512, ASCII letters, digits and ``/_+=.@-``);
-  CloudFront ``OriginAccessControlConfig.Name`` ("up to 64 characters"); CloudFront key group, public key and cache
-  policy names (API reference states no limit: 128 letters, digits, ``-`` and ``_`` applied, like the 128-character
-  comment limit next to them); EventBridge ``PutRule`` Name (``[\\.\\-_A-Za-z0-9]+``, 1-64); SQS ``CreateQueue``
+  CloudFront ``OriginAccessControlConfig.Name`` ("up to 64 characters"); CloudFront key group, public key, cache
+  policy and response headers policy names (API reference states no limit: 128 letters, digits, ``-`` and ``_``
+  applied, like the 128-character comment limit next to them); EventBridge ``PutRule`` Name (``[\\.\\-_A-Za-z0-9]+``, 1-64); SQS ``CreateQueue``
   QueueName (1-80 alphanumerics, ``-`` and ``_``); SNS ``CreateTopic`` Name (1-256 alphanumerics, ``-`` and ``_``);
   MediaConvert queue and job template names (API reference states no limit: 1-128 letters, digits, ``-`` and ``_``);
   CloudWatch Logs ``CreateLogGroup`` (1-512 of ``[\\.\\-_/#A-Za-z0-9]``).
@@ -124,6 +124,7 @@ NAME_RULES = {
     ),
     "cloudfront_origin_access_control": ("CloudFront origin access control name", 1, 64, *_WORD_CHARACTERS),
     "cloudfront_cache_policy": ("CloudFront cache policy name", 1, 128, *_WORD_CHARACTERS),
+    "cloudfront_response_headers_policy": ("CloudFront response headers policy name", 1, 128, *_WORD_CHARACTERS),
     "cloudfront_key_group": ("CloudFront key group name", 1, 128, *_WORD_CHARACTERS),
     "cloudfront_public_key": ("CloudFront public key name", 1, 128, *_WORD_CHARACTERS),
     "cloudfront_comment": ("CloudFront comment", 0, 128, r"[^\x00-\x1f]", "printable characters"),

@@ -1,6 +1,12 @@
 """The optional custom domain on the local AWS: certificate (us-east-1, DNS-validated through Route53), alias A/AAAA
 records, the distribution's aliases and SNI certificate; idempotence, check mode, playback through the custom
-domain at the local edge, teardown of the records and the certificate, and bad input before any AWS call."""
+domain at the local edge, teardown of the records and the certificate, and bad input before any AWS call.
+
+With it, web players (issue 13, ``cloudfront_hls_player_origins``, one converge shared with the custom domain): the
+response headers policy ``<project>-<env>-hls-players`` with CORS for exactly the listed origins and credentials, on
+the two ``books/*`` behaviours only, the cookie domain for Rails, check mode, a second run that changes nothing, the
+CORS headers at the edge (also on the 403 of a request without cookies, none for another origin), and the policy
+detached and deleted when the origins are removed. The browser side is in test_web_player.py."""
 
 from __future__ import annotations
 
@@ -15,6 +21,10 @@ from local_aws.viewer import signed_cookies
 ZONE = "storytime.test"
 DOMAIN = "cdn.storytime.test"
 DOMAIN_VARS = {"cloudfront_hls_domain_name": DOMAIN, "cloudfront_hls_route53_zone": ZONE}
+PLAYERS = ["https://app.storytime.test", "https://www.storytime.test:8443"]
+WEB_VARS = {**DOMAIN_VARS, "cloudfront_hls_player_origins": PLAYERS}
+POLICY = "storytime-local-hls-players"
+BUCKET = "storytime-hls-outputs-local"
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
 
 
@@ -29,15 +39,58 @@ def records(aws, zone_id) -> dict[tuple[str, str], dict]:
     return {(s["Name"].rstrip("."), s["Type"]): s for s in sets}
 
 
+def custom_policies(aws) -> dict[str, dict]:
+    listed = aws.client("cloudfront").list_response_headers_policies(Type="custom")["ResponseHeadersPolicyList"]
+    return {item["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]["Name"]: item["ResponseHeadersPolicy"]
+            for item in listed.get("Items", [])}  # fmt: skip
+
+
+def behaviours(aws) -> dict[str, dict]:
+    cloudfront = aws.client("cloudfront")
+    (dist,) = cloudfront.list_distributions()["DistributionList"]["Items"]
+    config = cloudfront.get_distribution_config(Id=dist["Id"])["DistributionConfig"]
+    found = {b["PathPattern"]: b for b in config["CacheBehaviors"].get("Items", [])}
+    found["*"] = config["DefaultCacheBehavior"]
+    return found
+
+
+def check_web_players(aws, outputs) -> None:
+    (name,) = custom_policies(aws)
+    assert name == POLICY
+    policy = custom_policies(aws)[POLICY]
+    config = policy["ResponseHeadersPolicyConfig"]
+    cors = config["CorsConfig"]
+    assert sorted(cors["AccessControlAllowOrigins"]["Items"]) == sorted(PLAYERS)
+    assert cors["AccessControlAllowCredentials"] is True
+    assert sorted(cors["AccessControlAllowMethods"]["Items"]) == ["GET", "HEAD"]
+    assert cors["OriginOverride"] is True
+    security = config["SecurityHeadersConfig"]
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] == 63072000
+    assert security["ContentTypeOptions"]["Override"] is True
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] == "strict-origin-when-cross-origin"
+    assert security["FrameOptions"]["FrameOption"] == "DENY"
+
+    found = behaviours(aws)
+    assert found["books/*.m3u8"]["ResponseHeadersPolicyId"] == policy["Id"]
+    assert found["books/*"]["ResponseHeadersPolicyId"] == policy["Id"]
+    assert "ResponseHeadersPolicyId" not in found["*"]
+    assert sorted(found["books/*"]["AllowedMethods"]["Items"]) == ["GET", "HEAD"]
+
+    assert outputs["cloudfront_cookie_domain"] == "storytime.test"
+    assert outputs["cloudfront_playback_domain_name"] == DOMAIN
+    assert outputs["cloudfront_player_origins"] == ",".join(PLAYERS)
+
+
 def test_custom_domain_end_to_end(playbook, aws, tmp_path):
     zone_id = make_zone(aws)
 
-    preview = playbook.run(extra_vars=DOMAIN_VARS, check=True)
+    preview = playbook.run(extra_vars=WEB_VARS, check=True)
     assert preview.rc == 0, preview.failure_messages()
     assert preview.writes == []
 
-    run = playbook.run(extra_vars=DOMAIN_VARS)
+    run = playbook.run(extra_vars=WEB_VARS)
     assert run.rc == 0, run.failure_messages()
+    assert run.writes.count("CreateResponseHeadersPolicy") == 1
 
     acm = aws.client("acm", region_name="us-east-1")
     (summary,) = acm.list_certificates()["CertificateSummaryList"]
@@ -64,9 +117,10 @@ def test_custom_domain_end_to_end(playbook, aws, tmp_path):
 
     outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
     assert outputs["cloudfront_custom_domain_name"] == DOMAIN
+    check_web_players(aws, outputs)
 
     # Second run: nothing to do, no write call.
-    again = playbook.run(extra_vars=DOMAIN_VARS)
+    again = playbook.run(extra_vars=WEB_VARS)
     assert again.rc == 0
     assert again.writes == [], again.writes
     assert again.stats()["changed"] == 0
@@ -77,6 +131,40 @@ def test_custom_domain_end_to_end(playbook, aws, tmp_path):
     cookies = signed_cookies(key_pair_id, pem, f"https://{DOMAIN}/books/1/*")
     assert edge_request(aws, DOMAIN, "/books/1/index.m3u8", cookies).status == 200
     assert edge_request(aws, DOMAIN, "/books/1/index.m3u8").status == 403
+
+    # At the edge: a player origin reads the book with its cookies and gets its CORS headers; a request without
+    # cookies is a 403 that carries them too (so the player can tell an expired cookie); another origin gets none.
+    aws.client("s3").put_object(Bucket=BUCKET, Key="books/7/index.m3u8", Body=b"#EXTM3U\n")
+    cookies = signed_cookies(key_pair_id, pem, f"https://{DOMAIN}/books/7/*")
+    played = edge_request(aws, DOMAIN, "/books/7/index.m3u8", cookies, headers={"Origin": PLAYERS[1]})
+    assert played.status == 200
+    assert played.headers["access-control-allow-origin"] == PLAYERS[1]
+    assert played.headers["access-control-allow-credentials"] == "true"
+    assert played.headers["strict-transport-security"] == "max-age=63072000"
+    assert played.headers["x-content-type-options"] == "nosniff"
+    refused = edge_request(aws, DOMAIN, "/books/7/index.m3u8", headers={"Origin": PLAYERS[0]})
+    assert refused.status == 403
+    assert refused.headers["access-control-allow-origin"] == PLAYERS[0]
+    stranger = edge_request(aws, DOMAIN, "/books/7/index.m3u8", cookies, headers={"Origin": "https://evil.test"})
+    assert stranger.status == 200
+    assert "access-control-allow-origin" not in stranger.headers
+    aws.client("s3").delete_object(Bucket=BUCKET, Key="books/7/index.m3u8")
+
+    # Without player origins: check mode predicts the change, the run detaches the policy, then deletes it.
+    preview = playbook.run(extra_vars=DOMAIN_VARS, check=True)
+    assert preview.rc == 0, preview.failure_messages()
+    assert preview.writes == []
+    assert preview.stats()["changed"] > 0
+    removed = playbook.run(extra_vars=DOMAIN_VARS)
+    assert removed.rc == 0, removed.failure_messages()
+    assert removed.writes.index("UpdateDistribution") < removed.writes.index("DeleteResponseHeadersPolicy")
+    assert custom_policies(aws) == {}
+    found = behaviours(aws)
+    assert "ResponseHeadersPolicyId" not in found["books/*"]
+    assert "ResponseHeadersPolicyId" not in found["books/*.m3u8"]
+    outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
+    assert outputs["cloudfront_cookie_domain"] == DOMAIN
+    assert "cloudfront_player_origins" not in outputs
 
     # Teardown removes the records and the certificate with the rest.
     aws.client("s3").delete_object(Bucket="storytime-hls-outputs-local", Key="books/1/index.m3u8")

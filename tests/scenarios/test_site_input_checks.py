@@ -22,6 +22,7 @@ SHORT_BUCKETS = {
 RENDITION = {"name": "_720p", "width": 1280, "height": 720, "max_bitrate": 3000000, "qvbr_quality": 7}
 LONG_SECRET = "storytime/local/" + "k" * 90  # a valid secret name; the generated key's comment would be 147 long
 SECRET_ARN_WITHOUT_SUFFIX = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:storytime"
+CUSTOM_DOMAIN = {"cloudfront_hls_domain_name": "cdn.storytime.test", "cloudfront_hls_route53_zone": "storytime.test"}
 PEM_AS_STRING = "-----BEGIN PUBLIC KEY-----\n" + "A" * 392 + "\n-----END PUBLIC KEY-----\n"
 
 
@@ -156,6 +157,19 @@ BAD_INPUTS = [
     pytest.param({"cloudfront_hls_geo_restriction_type": "allowlist", "cloudfront_hls_geo_restriction_locations":
                  ["DE"]}, ["cloudfront_hls_geo_restriction_type", "allowlist", "none, whitelist, blacklist"],
                  id="geo-restriction-unknown-type"),
+    # Web players (RFC 6265 5.3: cookie domains; Fetch standard, CORS with credentials; the Public Suffix List).
+    pytest.param({"cloudfront_hls_player_origins": ["https://app.storytime.test"]},
+                 ["cloudfront_hls_player_origins is set but cloudfront_hls_domain_name is empty", "*.cloudfront.net",
+                  "video.storytime.test"], id="player-origins-without-custom-domain"),
+    pytest.param({**CUSTOM_DOMAIN, "cloudfront_hls_player_origins": ["https://app.storytime.test",
+                 "https://player.example.org"]}, ["cloudfront_hls_player_origins[1]", '"https://player.example.org"',
+                 'not under "storytime.test"', '"cdn.storytime.test"'], id="player-origin-of-another-site"),
+    pytest.param({**CUSTOM_DOMAIN, "cloudfront_hls_player_origins": ["https://app.storytime.test/player"]},
+                 ["cloudfront_hls_player_origins[0]", '"https://app.storytime.test/player"',
+                  "is not a browser origin", "without path"], id="player-origin-with-path"),
+    pytest.param({**CUSTOM_DOMAIN, "cloudfront_hls_player_origins": "https://app.storytime.test"},
+                 ["cloudfront_hls_player_origins", "expected a list of origins", "got a string"],
+                 id="player-origins-string-instead-of-list"),
 ]  # fmt: skip
 
 
