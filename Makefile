@@ -25,7 +25,7 @@ export PATH := $(BIN):$(PATH)
 unexport PYTHONDONTWRITEBYTECODE
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help install audit prowler localstack localstack-venv demo test test-oldest oldest-venv docs lint sanity unit scenarios molecule benchmark benchmark-baseline build local-aws-up local-aws-down changelog clean
+.PHONY: help install audit prowler localstack localstack-venv player-deps demo test test-oldest oldest-venv docs lint sanity unit scenarios molecule benchmark benchmark-baseline build local-aws-up local-aws-down changelog clean
 
 help:
 	@echo "make demo            create the venv, start the local AWS, run site.yml and validate.yml on inventories/local, print the outputs and the checklist, stop"
@@ -33,6 +33,7 @@ help:
 	@echo "make test-oldest     the oldest supported Ansible (ansible-core 2.19, Python 3.11): sanity, unit tests, converge and no-op"
 	@echo "make localstack      molecule against LocalStack's community runtime (storage, secrets, IAM, notifications; everything with LOCALSTACK_AUTH_TOKEN)"
 	@echo "make unit            the unit tests alone (no local AWS, no ansible-playbook)"
+	@echo "make player-deps     chromium, certutil (apt) and the web player test's Node packages (npm ci in tests/player)"
 	@echo "make scenarios       the local AWS's own tests and the playbook scenarios against it"
 	@echo "make audit           converge inventories/local on a local AWS and run Prowler (s3, cloudfront, secretsmanager, iam); fails on any unmuted finding"
 	@echo "make local-aws-up    start the local AWS in the background; prints AWS_ENDPOINT_URL=..."
@@ -96,7 +97,16 @@ audit: install prowler
 demo: install
 	tools/demo.sh
 
-test: install
+# The web player test's chromium, certutil and Node packages (tests/player/install.sh; once per lock file).
+PLAYER_STAMP := tests/player/node_modules/.installed-$(shell cksum < tests/player/package-lock.json | cut -d' ' -f1)
+
+$(PLAYER_STAMP): tests/player/package.json tests/player/package-lock.json tests/player/install.sh
+	tests/player/install.sh
+	touch $@
+
+player-deps: $(PLAYER_STAMP)
+
+test: install player-deps
 	tools/test.sh all
 
 # The oldest supported end: sanity, the unit tests, one converge and one no-op run of site.yml, on ansible-core 2.19
@@ -117,7 +127,7 @@ sanity: install
 unit: install
 	tools/test.sh unit
 
-scenarios: install
+scenarios: install player-deps
 	tools/test.sh scenarios
 
 molecule: install

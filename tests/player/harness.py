@@ -1,0 +1,329 @@
+"""The web player test's harness: a player origin, TLS for the custom domain, and Chromium driven by playwright-core.
+
+What a browser needs to play a book through the local edge the way it would through CloudFront:
+
+* **Names**: Chromium resolves the app's and the CDN's names to 127.0.0.1 (``--host-resolver-rules``); nothing
+  else is remapped.
+* **TLS for the custom domain**: on AWS, CloudFront presents the distribution's ACM certificate for the alias (SNI).
+  The local AWS's server certificate covers ``localhost``/``127.0.0.1`` only and its CA key is discarded by design
+  (``local_aws/tls.py``), so no certificate for ``cdn.storytime.test`` can be issued under it. :class:`TestCA`
+  stands in for ACM: a CA made for this test issues one certificate for the custom domain and the player origins,
+  and Chromium trusts that CA as a root in an NSS database under its ``$HOME`` (``certutil``), so certificate
+  checks stay on. :class:`TLSRelay` presents that certificate and passes the bytes unchanged, over a verified TLS
+  connection, to the local AWS, whose edge picks the distribution from the ``Host`` header: the edge answers every
+  request itself (status, headers, body), the relay neither reads nor changes HTTP.
+* **A player origin**: :class:`PlayerOrigin` is the web app. Its page (``page.html``) loads hls.js from the app's
+  own origin (``node_modules``) and sets the book's signed cookies with ``Set-Cookie`` on the page's response, as
+  Rails would, for the cookie domain and ``/books/<id>/``.
+* **The browser**: ``play.mjs`` (playwright-core, Debian's chromium) opens each page in a fresh context and
+  reports the player's state and what Chromium's network stack saw (DevTools protocol).
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import json
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+PLAYER_DIR = Path(__file__).resolve().parent
+NODE_MODULES = PLAYER_DIR / "node_modules"
+HLS_DIST = NODE_MODULES / "hls.js" / "dist"
+PAGE = PLAYER_DIR / "page.html"
+PLAY_SCRIPT = PLAYER_DIR / "play.mjs"
+
+#: ``make player-deps`` installs these; the test fails (not skips) without them: CI must run it.
+CHROMIUM = "chromium"
+CERTUTIL = "certutil"
+NODE = "node"
+
+
+def missing_dependencies() -> list[str]:
+    """What ``make player-deps`` has not installed yet (empty when the test can run)."""
+    missing = [name for name in (CHROMIUM, CERTUTIL, NODE) if shutil.which(name) is None]
+    missing += [str(path) for path in (HLS_DIST / "hls.min.js", NODE_MODULES / "playwright-core") if not path.exists()]
+    return missing
+
+
+def chromium_binary() -> str:
+    """Debian's chromium binary itself (``/usr/bin/chromium`` is a wrapper script that adds its own flags)."""
+    real = Path("/usr/lib/chromium/chromium")
+    return str(real) if real.exists() else str(shutil.which(CHROMIUM))
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class TestCA:
+    """A CA made for one test and the server certificate it issued (PEM files in ``directory``)."""
+
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+
+    __test__ = False  # not a pytest test class
+
+    @classmethod
+    def issue(cls, directory: Path, names: list[str]) -> TestCA:
+        """A new CA and one certificate for ``names`` (DNS names) and 127.0.0.1, valid for a day."""
+        from cryptography import x509  # noqa: PLC0415
+        from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
+        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+        from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+        from cryptography.x509.oid import ExtendedKeyUsageOID  # noqa: PLC0415
+        from cryptography.x509.oid import NameOID  # noqa: PLC0415
+
+        now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+        later = now + datetime.timedelta(days=1)
+        ca_key = ec.generate_private_key(ec.SECP256R1())
+        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "storytime web player test CA")])
+        ca = (
+            x509.CertificateBuilder()
+            .subject_name(ca_name)
+            .issuer_name(ca_name)
+            .public_key(ca_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now)
+            .not_valid_after(later)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        key = ec.generate_private_key(ec.SECP256R1())
+        alt_names: list[x509.GeneralName] = [x509.DNSName(name) for name in names]
+        alt_names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
+            .issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now)
+            .not_valid_after(later)
+            .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        directory.mkdir(parents=True, exist_ok=True)
+        found = cls(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
+        found.ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+        found.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        found.key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        return found
+
+    def server_context(self) -> ssl.SSLContext:
+        """TLS 1.2+ server context with the issued certificate (no ALPN: HTTP/1.1, as the local edge speaks)."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(str(self.cert_file), str(self.key_file))
+        return context
+
+    def browser_home(self, directory: Path) -> Path:
+        """A ``$HOME`` for Chromium whose NSS database (``.pki/nssdb``) trusts this CA for TLS servers."""
+        nssdb = directory / ".pki" / "nssdb"
+        shutil.rmtree(nssdb, ignore_errors=True)  # certutil -N on an existing database asks for its password
+        nssdb.mkdir(parents=True)
+        database = f"sql:{nssdb}"
+        subprocess.run([CERTUTIL, "-N", "-d", database, "--empty-password"], check=True, capture_output=True)
+        subprocess.run(
+            [CERTUTIL, "-A", "-d", database, "-n", "storytime-web-player-test", "-t", "C,,", "-i", str(self.ca_file)],
+            check=True,
+            capture_output=True,
+        )
+        listed = subprocess.run([CERTUTIL, "-L", "-d", database], check=True, capture_output=True, text=True).stdout
+        assert "storytime-web-player-test" in listed, listed
+        return directory
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+
+class TLSRelay:
+    """HTTPS on ``port`` for the custom domain, relayed byte for byte to the local AWS (verified TLS)."""
+
+    def __init__(self, ca: TestCA, upstream_host: str, upstream_port: int, upstream_ca_file: Path) -> None:
+        self.port = free_port()
+        self._server_context = ca.server_context()
+        self._upstream = (upstream_host, upstream_port)
+        self._client_context = ssl.create_default_context(cafile=str(upstream_ca_file))
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self._listener.settimeout(0.5)
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._accept, name="tls-relay", daemon=True)
+
+    def __enter__(self) -> TLSRelay:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                raw, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(raw,), daemon=True).start()
+
+    def _serve(self, raw: socket.socket) -> None:
+        try:
+            raw.settimeout(30)
+            viewer = self._server_context.wrap_socket(raw, server_side=True)
+            upstream = self._client_context.wrap_socket(
+                socket.create_connection(self._upstream, timeout=30), server_hostname=self._upstream[0]
+            )
+        except (OSError, ssl.SSLError):
+            raw.close()
+            return
+        done = threading.Event()
+
+        def pipe(source: ssl.SSLSocket, sink: ssl.SSLSocket) -> None:
+            try:
+                while chunk := source.recv(65536):
+                    sink.sendall(chunk)
+            except (OSError, ssl.SSLError):
+                pass
+            finally:
+                done.set()
+
+        other = threading.Thread(target=pipe, args=(upstream, viewer), daemon=True)
+        other.start()
+        pipe(viewer, upstream)
+        done.wait(timeout=1)
+        for sock in (viewer, upstream):
+            try:
+                sock.close()
+            except OSError:
+                pass
+        other.join(timeout=1)
+
+
+#: ``(book_id, case) -> Set-Cookie header values`` for the page's response.
+CookieMaker = Callable[[str, str], list[str]]
+
+
+class PlayerOrigin:
+    """The web app's HTTPS server: ``/watch/<book_id>?case=<case>`` (the player page) and ``/hls.js/<file>``.
+
+    It answers for any ``Host`` on its port, so one server is both the configured player origin and an origin that
+    is not in the list (another name mapped to 127.0.0.1).
+    """
+
+    def __init__(self, ca: TestCA, manifest_url: Callable[[str], str], cookies: CookieMaker) -> None:
+        self.port = free_port()
+        self.requests: list[str] = []
+        origin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                origin.requests.append(f"{self.headers.get('Host')} {self.requestline}")
+
+            def do_GET(self) -> None:
+                url = urllib.parse.urlsplit(self.path)
+                parts = url.path.strip("/").split("/")
+                if len(parts) == 2 and parts[0] == "watch":
+                    case = dict(urllib.parse.parse_qsl(url.query)).get("case", "")
+                    page = PAGE.read_text().replace("__CONFIG__", json.dumps({"src": manifest_url(parts[1])}))
+                    self._send(200, "text/html; charset=utf-8", page.encode(), cookies(parts[1], case))
+                elif len(parts) == 2 and parts[0] == "hls.js" and parts[1] in ("hls.min.js", "hls.min.js.map"):
+                    self._send(200, "text/javascript", (HLS_DIST / parts[1]).read_bytes(), [])
+                else:
+                    self._send(404, "text/plain", b"not found\n", [])
+
+            def _send(self, status: int, content_type: str, body: bytes, set_cookies: list[str]) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                for value in set_cookies:
+                    self.send_header("Set-Cookie", value)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._server = _Server(("127.0.0.1", self.port), Handler)
+        self._server.socket = ca.server_context().wrap_socket(self._server.socket, server_side=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="player-origin", daemon=True)
+
+    def __enter__(self) -> PlayerOrigin:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+def set_cookie_headers(cookies: dict[str, str], domain: str, path: str) -> list[str]:
+    """``Set-Cookie`` values for CloudFront's signed cookies as the web app sets them (see the test's docstring)."""
+    return [
+        f"{name}={value}; Domain={domain}; Path={path}; Secure; HttpOnly; SameSite=Strict"
+        for name, value in cookies.items()
+    ]
+
+
+def play(cases: list[dict[str, Any]], home: Path, hosts: list[str], timeout: float) -> dict[str, Any]:
+    """Run ``play.mjs`` on ``cases`` (``name``, ``url``, ``minSeconds``, ``watchHost``) and return its report."""
+    config = {
+        "executablePath": chromium_binary(),
+        "home": str(home),
+        "hostResolverRules": ", ".join(f"MAP {host} 127.0.0.1" for host in hosts),
+        "timeoutMs": int(timeout * 1000),
+        "cases": cases,
+    }
+    # Node's own timeout per case, plus the browser's start and stop: the subprocess never outlives the test.
+    result = subprocess.run(
+        [NODE, str(PLAY_SCRIPT)],
+        input=json.dumps(config),
+        capture_output=True,
+        text=True,
+        timeout=timeout * (len(cases) + 1) + 30,
+        check=False,
+        cwd=PLAYER_DIR,
+        env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
+    )
+    assert result.returncode == 0, f"play.mjs failed ({result.returncode}): {result.stderr[-3000:]}"
+    return json.loads(result.stdout)
