@@ -25,7 +25,29 @@ What is emulated (CloudFront Developer Guide)
   redirected). The server itself speaks HTTPS only, so this matters only in-process.
 * ``AllowedMethods``: a method not listed answers 403. Allowed methods other than ``GET``/``HEAD``
   (``OPTIONS``, ``PUT``, ``POST``, ``PATCH``, ``DELETE``) answer 403 ``NotImplemented``: the local edge
-  forwards only ``GET`` and ``HEAD``.
+  forwards only ``GET``, ``HEAD`` and CORS preflights (``OPTIONS`` with ``Origin`` and
+  ``Access-Control-Request-Method``). A preflight goes to the S3 origin as S3's ``OPTIONS`` object call
+  (:mod:`local_aws.s3_cors`: the bucket's CORS rules answer) with only the CORS request headers the behaviour
+  forwards: those in its cache policy's cache key, in a managed origin request policy (CORS-S3Origin,
+  CORS-CustomOrigin, AllViewer, AllViewerExceptHostHeader) or in legacy ``ForwardedValues``; without
+  ``Origin`` S3 answers 400. Signed cookies are checked first, and browsers send none with a preflight.
+* Response headers policies (``ResponseHeadersPolicyId``, managed or custom), on every response CloudFront
+  forwards from the origin, whatever its status (S3's 403/404 included), and on what it derives from it
+  (``HEAD``, 206, 304, 412, 416): the ``RemoveHeadersConfig`` headers go first (a removed ``Server`` comes back
+  as ``Server: CloudFront``); then, for a request with an ``Origin`` the policy allows (exact, ``*.`` leftmost
+  wildcard, or ``*``), ``Access-Control-Allow-Origin`` (the request's origin, or ``*`` when only ``*``
+  allows it) and ``Access-Control-Allow-Credentials: true`` if set, plus ``Access-Control-Allow-Methods``
+  (``ALL`` expanded), ``-Allow-Headers`` and ``-Max-Age`` on a preflight or ``-Expose-Headers`` otherwise;
+  nothing CORS for an origin not in the list or a request without ``Origin``; then the security headers
+  (``Strict-Transport-Security: max-age=N[; includeSubDomains][; preload]``, ``X-Content-Type-Options:
+  nosniff``, ``X-Frame-Options``, ``Referrer-Policy``, ``X-XSS-Protection: 1[; mode=block][; report=URI]`` or
+  ``0``, ``Content-Security-Policy``) and the custom headers. Each header is added when the origin's response
+  lacks it; when the origin sent it, the policy's replaces it only if its ``Override`` (``OriginOverride`` for
+  CORS) is true. No ``Vary`` is added (no page says CloudFront adds one). The answers the edge makes itself
+  before reaching the origin (unknown host, disabled distribution, HTTPS required, redirect, method not
+  allowed, signed URL/cookie errors, origin not emulated) carry none of the policy's headers: the Developer
+  Guide says CloudFront modifies the responses it serves from the cache and those it forwards from the
+  origin, which these are not.
 * Restricted viewer access (``TrustedKeyGroups`` enabled with keys): signed cookies
   (``CloudFront-Policy`` or ``CloudFront-Expires``, ``CloudFront-Signature``, ``CloudFront-Key-Pair-Id``,
   optional ``CloudFront-Hash-Algorithm``) or signed URL parameters (``Policy`` or ``Expires``,
@@ -80,9 +102,10 @@ unknown host or a disabled distribution, ``HTTPSRequired`` 403, ``MethodNotAllow
 Not emulated
 ============
 No caching: every request reads the origin (``X-Cache`` is always a miss; cache and origin request
-policies, TTLs, invalidations and ``Age`` have no effect). Custom (non-S3) origins, S3 website endpoints
-and access points answer 502. Legacy ``TrustedSigners`` (account key pairs) never validate (403
-``InvalidKey``). Not applied: ``CustomErrorResponses``, CloudFront Functions and Lambda@Edge, response
+policies, TTLs, invalidations and ``Age`` have no effect, except on which CORS request headers a preflight
+forwards). Custom (non-S3) origins, S3 website endpoints and access points answer 502. Legacy
+``TrustedSigners`` (account key pairs) never validate (403 ``InvalidKey``). Not applied:
+``CustomErrorResponses``, CloudFront Functions and Lambda@Edge, the ``Server-Timing`` header of response
 headers policies, geo restrictions, WAF, field-level encryption, compression, ``If-Range``, S3 ACLs,
 SSE-KMS permissions and account-level public access blocks. A request for the bucket root (empty key
 and no ``DefaultRootObject``) answers 403 instead of S3's listing. ``Status`` (``InProgress``) is
@@ -122,6 +145,8 @@ from werkzeug.http import parse_date
 from werkzeug.wrappers import Response
 
 from local_aws import s3_policy
+from local_aws.cloudfront import MANAGED_CACHE_POLICIES
+from local_aws.cloudfront import MANAGED_RESPONSE_HEADERS_POLICIES
 from local_aws.cloudfront import CloudFrontStore
 from local_aws.cloudfront import items_of
 from local_aws.s3_policy import wildcard
@@ -142,6 +167,22 @@ ANONYMOUS_ACCOUNT = "anonymous"
 
 #: Methods served from the origin.
 SERVED_METHODS = ("GET", "HEAD")
+
+#: What ``ALL`` stands for in ``AccessControlAllowMethods`` (API reference,
+#: ResponseHeadersPolicyAccessControlAllowMethods: ALL includes all of the listed methods).
+ALL_CORS_METHODS = ("GET", "DELETE", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+#: Request headers the managed origin request policies forward to the origin ("Use managed origin request
+#: policies"): CORS-S3Origin, CORS-CustomOrigin, AllViewer and AllViewerExceptHostHeader (``*``: every header).
+#: Only the CORS request headers matter to the local edge (what an S3 origin needs to answer a preflight).
+MANAGED_ORIGIN_REQUEST_POLICY_HEADERS: dict[str, frozenset[str]] = {
+    "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf": frozenset(
+        {"origin", "access-control-request-headers", "access-control-request-method"}
+    ),
+    "59781a5b-3903-41f3-afcb-af62929ccde1": frozenset({"origin"}),
+    "216adef6-5c7f-47e4-b989-5492eafa07d3": frozenset({"*"}),
+    "b689b0a8-53d0-40ab-baf2-68738e2966ac": frozenset({"*"}),
+}
 
 #: S3 REST endpoints: ``bucket.s3.amazonaws.com``, ``bucket.s3.<region>.amazonaws.com``, legacy
 #: ``bucket.s3-<region>.amazonaws.com`` and dualstack (website endpoints are custom origins).
@@ -630,6 +671,150 @@ def check_signed_request(viewer: _Viewer, trusted_keys: dict[str, str], now: flo
 
 
 # --------------------------------------------------------------------------------------------------
+# Response headers policies
+# --------------------------------------------------------------------------------------------------
+
+#: Answers an S3 origin's CORS preflight: ``(bucket, key, forwarded request headers) -> OriginResponse``.
+S3Preflight = Callable[[str, str, dict[str, str]], OriginResponse]
+
+
+def moto_s3_preflight(bucket_name: str, key: str, headers: dict[str, str]) -> OriginResponse:
+    """S3's answer to ``OPTIONS`` on ``key`` with the CORS request headers CloudFront forwarded
+    (:meth:`local_aws.s3_cors.S3CorsExtension.preflight`: the bucket's CORS configuration decides)."""
+    from local_aws.s3_cors import S3CorsExtension  # noqa: PLC0415  (server process only)
+
+    environ: dict[str, Any] = {"REQUEST_METHOD": "OPTIONS"}
+    for name in ("origin", "access-control-request-method", "access-control-request-headers"):
+        if name in headers:
+            environ["HTTP_" + name.upper().replace("-", "_")] = headers[name]
+    status, answer_headers, body = S3CorsExtension.preflight(environ, bucket_name, key)
+    kept = [(k, v) for k, v in answer_headers if k.lower() != "content-length"]
+    return OriginResponse(int(status.split()[0]), [*kept, ("Server", "AmazonS3")], body)
+
+
+def is_preflight(viewer: _Viewer) -> bool:
+    """A CORS preflight: ``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method`` (Fetch standard)."""
+    return (
+        viewer.method == "OPTIONS" and "origin" in viewer.headers and "access-control-request-method" in viewer.headers
+    )
+
+
+def allowed_origin_value(cors: dict[str, Any], origin: str) -> str | None:
+    """The ``Access-Control-Allow-Origin`` value for a request from ``origin``, or None when the policy does not
+    allow it: the request's origin when an item names it (a ``*.`` item: any subdomain, same scheme and port),
+    ``*`` when only the ``*`` item allows it."""
+    request = urlsplit(origin.strip())
+    if not request.scheme or not request.hostname:
+        return "*" if "*" in items_of(cors.get("AccessControlAllowOrigins")) else None
+    star = False
+    for item in (str(i).strip() for i in items_of(cors.get("AccessControlAllowOrigins"))):
+        if item == "*":
+            star = True
+            continue
+        allowed = urlsplit(item)
+        if allowed.scheme.lower() != request.scheme.lower() or allowed.port != request.port:
+            continue
+        host, wanted = (allowed.netloc.rsplit(":", 1)[0] if allowed.port else allowed.netloc).lower(), request.hostname
+        if host == wanted or (host.startswith("*.") and wanted.endswith(host[1:]) and len(wanted) > len(host) - 1):
+            return origin
+    return "*" if star else None
+
+
+def _security_values(security: dict[str, Any]) -> Iterator[tuple[str, str, bool]]:
+    """``(header, value, override)`` for each security header of a ``SecurityHeadersConfig``."""
+    hsts = security.get("StrictTransportSecurity")
+    if hsts:
+        value = f"max-age={int(hsts.get('AccessControlMaxAgeSec') or 0)}"
+        value += "; includeSubDomains" if hsts.get("IncludeSubdomains") else ""
+        value += "; preload" if hsts.get("Preload") else ""
+        yield "Strict-Transport-Security", value, bool(hsts.get("Override"))
+    if security.get("ContentTypeOptions"):
+        yield "X-Content-Type-Options", "nosniff", bool(security["ContentTypeOptions"].get("Override"))
+    if security.get("FrameOptions"):
+        frame = security["FrameOptions"]
+        yield "X-Frame-Options", str(frame.get("FrameOption")), bool(frame.get("Override"))
+    if security.get("ReferrerPolicy"):
+        referrer = security["ReferrerPolicy"]
+        yield "Referrer-Policy", str(referrer.get("ReferrerPolicy")), bool(referrer.get("Override"))
+    xss = security.get("XSSProtection")
+    if xss:
+        value = "1" if xss.get("Protection") else "0"
+        if xss.get("Protection") and xss.get("ModeBlock"):
+            value += "; mode=block"
+        if xss.get("Protection") and xss.get("ReportUri"):
+            value += f"; report={xss['ReportUri']}"
+        yield "X-XSS-Protection", value, bool(xss.get("Override"))
+    csp = security.get("ContentSecurityPolicy")
+    if csp:
+        yield "Content-Security-Policy", str(csp.get("ContentSecurityPolicy") or ""), bool(csp.get("Override"))
+
+
+def policy_headers(config: dict[str, Any], viewer: _Viewer) -> list[tuple[str, str, bool]]:
+    """``(header, value, override)`` that a ``ResponseHeadersPolicyConfig`` adds to the response to ``viewer``.
+
+    Developer Guide, "Understand response headers policies": CORS headers only for a CORS request (one with
+    ``Origin``) from an allowed origin, ``Access-Control-Allow-Credentials: true`` when the setting is true,
+    ``Access-Control-Allow-Methods``/``-Allow-Headers``/``-Max-Age`` in answers to preflights (the managed
+    CORS-With-Preflight policy's page: "For simple CORS requests, CloudFront adds only the
+    Access-Control-Allow-Origin header"), ``Access-Control-Expose-Headers`` on the other CORS answers; then the
+    security headers and the custom headers, on every response.
+    """
+    added: list[tuple[str, str, bool]] = []
+    cors = config.get("CorsConfig")
+    origin = viewer.headers.get("origin")
+    if cors and origin:
+        allow_origin = allowed_origin_value(cors, origin)
+        if allow_origin is not None:
+            override = bool(cors.get("OriginOverride"))
+            added.append(("Access-Control-Allow-Origin", allow_origin, override))
+            if cors.get("AccessControlAllowCredentials"):
+                added.append(("Access-Control-Allow-Credentials", "true", override))
+            if is_preflight(viewer):
+                methods = [str(m).upper() for m in items_of(cors.get("AccessControlAllowMethods"))]
+                if "ALL" in methods:
+                    methods = list(ALL_CORS_METHODS)
+                if methods:
+                    added.append(("Access-Control-Allow-Methods", ", ".join(methods), override))
+                allow_headers = [str(h) for h in items_of(cors.get("AccessControlAllowHeaders"))]
+                if allow_headers:
+                    added.append(("Access-Control-Allow-Headers", ", ".join(allow_headers), override))
+                if cors.get("AccessControlMaxAgeSec") is not None:
+                    added.append(("Access-Control-Max-Age", str(int(cors["AccessControlMaxAgeSec"])), override))
+            else:
+                exposed = [str(h) for h in items_of(cors.get("AccessControlExposeHeaders"))]
+                if exposed:
+                    added.append(("Access-Control-Expose-Headers", ", ".join(exposed), override))
+    added.extend(_security_values(config.get("SecurityHeadersConfig") or {}))
+    for custom in items_of(config.get("CustomHeadersConfig")):
+        added.append((str(custom.get("Header")), str(custom.get("Value") or ""), bool(custom.get("Override"))))
+    return added
+
+
+def apply_response_headers_policy(config: dict[str, Any], viewer: _Viewer, response: Response) -> None:
+    """Change ``response``'s headers as the policy says ("Understand response headers policies").
+
+    First the ``RemoveHeadersConfig`` headers go (a removed ``Server`` comes back as ``Server: CloudFront``);
+    then each header of :func:`policy_headers` is added when the origin's response lacks it, replaces the
+    origin's when its ``Override``/``OriginOverride`` is true, and is left out when the origin sent it and the
+    flag is false.
+    """
+    headers = response.headers
+    removed = {str(item.get("Header") or "").lower() for item in items_of(config.get("RemoveHeadersConfig"))}
+    had_server = "server" in headers
+    for name in removed:
+        headers.remove(name)
+    if "server" in removed and had_server:
+        headers["Server"] = "CloudFront"
+    from_origin = {name.lower() for name, _value in headers.items()}
+    for name, value, override in policy_headers(config, viewer):
+        if name.lower() in from_origin:
+            if override:
+                headers.set(name, value)
+            continue
+        headers.add(name, value)
+
+
+# --------------------------------------------------------------------------------------------------
 # The extension
 # --------------------------------------------------------------------------------------------------
 
@@ -642,6 +827,7 @@ class CloudFrontEdgeExtension:
     :param distributions: returns the distributions to serve (default: moto's, see
         :func:`moto_distributions`).
     :param s3_reader: reads an S3 origin object (default: :class:`MotoS3Origin`).
+    :param s3_preflight: answers a CORS preflight as an S3 origin (default: :func:`moto_s3_preflight`).
     :param clock: current time in seconds since the epoch (signature expiry checks).
     """
 
@@ -655,12 +841,14 @@ class CloudFrontEdgeExtension:
         *,
         distributions: Callable[[], Iterable[EdgeDistribution]] | None = None,
         s3_reader: S3Reader | None = None,
+        s3_preflight: S3Preflight | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """Wire the edge to the CloudFront store, the distribution lookup and the S3 reader."""
         self.store = store if store is not None else CloudFrontStore()
         self.distributions = distributions or moto_distributions
         self.s3_reader: S3Reader = s3_reader or MotoS3Origin()
+        self.s3_preflight: S3Preflight = s3_preflight or moto_s3_preflight
         self.clock = clock
 
     # ---- routing ----------------------------------------------------------------------------------
@@ -739,12 +927,14 @@ class CloudFrontEdgeExtension:
                 "This distribution is not configured to allow the HTTP request method that was used for this "
                 "request. The distribution supports only cachable requests.",
             )
-        if viewer.method not in SERVED_METHODS:
+        preflight = is_preflight(viewer)
+        if viewer.method not in SERVED_METHODS and not preflight:
             return self._error(
                 403,
                 "NotImplemented",
                 f"The cache behaviour allows {viewer.method}, but the local CloudFront edge forwards only GET and "
-                "HEAD requests to the origin.",
+                "HEAD requests and CORS preflights (OPTIONS with Origin and Access-Control-Request-Method) to the "
+                "origin.",
             )
 
         if self._restricts_viewers(behaviour):
@@ -753,7 +943,9 @@ class CloudFrontEdgeExtension:
             except SignatureError as exc:
                 return self._error(403, exc.code, exc.message)
 
-        result = self._fetch(dist, behaviour, path, viewer)
+        result = (
+            self._preflight(dist, behaviour, path, viewer) if preflight else self._fetch(dist, behaviour, path, viewer)
+        )
         if result is None:
             return self._error(
                 502,
@@ -761,7 +953,74 @@ class CloudFrontEdgeExtension:
                 f"The local CloudFront edge serves S3 origins only; origin {behaviour.get('TargetOriginId')!r} of "
                 f"distribution {dist.id} is not an S3 REST endpoint.",
             )
-        return self._viewer_response(result, viewer)
+        if preflight:
+            cache = "Miss from cloudfront" if result.status < 400 else "Error from cloudfront"
+            response = Response(result.body, status=result.status, headers=[*result.headers, ("X-Cache", cache)])
+        else:
+            response = self._viewer_response(result, viewer)
+        # "Add or remove HTTP headers in CloudFront responses with a policy": CloudFront modifies the headers of
+        # the responses it serves from the cache and of those it forwards from the origin (any status). The answers
+        # it makes itself above (unknown host, HTTPS required, method not allowed, signed URL/cookie errors) are
+        # neither, and the guide does not say the policy applies to them: they go out without its headers.
+        config = self._response_headers_policy(dist, behaviour)
+        if config is not None:
+            apply_response_headers_policy(config, viewer, response)
+        return response
+
+    def _response_headers_policy(self, dist: EdgeDistribution, behaviour: dict[str, Any]) -> dict[str, Any] | None:
+        """The ``ResponseHeadersPolicyConfig`` of the behaviour's ``ResponseHeadersPolicyId`` (managed or the
+        account's), or None."""
+        policy_id = behaviour.get("ResponseHeadersPolicyId")
+        if not policy_id:
+            return None
+        managed = MANAGED_RESPONSE_HEADERS_POLICIES.get(policy_id)
+        if managed is not None:
+            return managed.config
+        with self.store.lock:
+            policy = self.store.account(dist.account_id, dist.partition).response_headers_policies.get(policy_id)
+            return dict(policy.config) if policy is not None else None
+
+    def _forwarded_headers(self, dist: EdgeDistribution, behaviour: dict[str, Any]) -> frozenset[str]:
+        """Lower-cased names of the viewer request headers CloudFront forwards to the origin (``*``: all): those in
+        the cache policy's cache key, in a managed origin request policy, or in legacy ``ForwardedValues``."""
+        names: set[str] = set()
+        policy_id = behaviour.get("CachePolicyId")
+        if policy_id:
+            policy = MANAGED_CACHE_POLICIES.get(policy_id)
+            if policy is None:
+                with self.store.lock:
+                    policy = self.store.account(dist.account_id, dist.partition).cache_policies.get(policy_id)
+            parameters = (policy.config if policy else {}).get("ParametersInCacheKeyAndForwardedToOrigin") or {}
+            headers_config = parameters.get("HeadersConfig") or {}
+            if headers_config.get("HeaderBehavior") == "whitelist":
+                names |= {str(h).lower() for h in items_of(headers_config.get("Headers"))}
+        names |= MANAGED_ORIGIN_REQUEST_POLICY_HEADERS.get(str(behaviour.get("OriginRequestPolicyId") or ""), set())
+        legacy = (behaviour.get("ForwardedValues") or {}).get("Headers")
+        names |= {str(h).lower() for h in items_of(legacy)}
+        return frozenset(names)
+
+    def _preflight(
+        self, dist: EdgeDistribution, behaviour: dict[str, Any], path: str, viewer: _Viewer
+    ) -> OriginResponse | None:
+        """Forward a CORS preflight to the behaviour's S3 origin with the CORS request headers the behaviour
+        forwards (an S3 origin answers 400 without ``Origin``, 403 without a matching bucket CORS rule)."""
+        chain, _ = self._origin_chain(dist.config, str(behaviour.get("TargetOriginId", "")))
+        if not chain:
+            return None
+        origin = chain[0]
+        match = _S3_REST_DOMAIN.match(str(origin.get("DomainName", "")).lower())
+        if match is None:
+            return None
+        full_path = str(origin.get("OriginPath") or "") + path
+        key = full_path[1:] if full_path.startswith("/") else full_path
+        forwarded = self._forwarded_headers(dist, behaviour)
+        headers = {
+            name: value
+            for name, value in viewer.headers.items()
+            if name in ("origin", "access-control-request-method", "access-control-request-headers")
+            and ("*" in forwarded or name in forwarded)
+        }
+        return self.s3_preflight(match.group("bucket"), key, headers)
 
     # ---- signatures -------------------------------------------------------------------------------
 
