@@ -265,7 +265,7 @@ response_headers_policy:
       description: Response headers policy ID, for a cache behaviour's C(response_headers_policy_id).
       type: str
       returned: always
-      sample: 5cc3b908-e619-4b99-88e5-2cf7f45965bd
+      sample: 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0
     name:
       description: Name.
       type: str
@@ -680,7 +680,7 @@ def ensure_absent(module, client):
             found["Id"],
             in_use_codes=["ResponseHeadersPolicyInUse"],
             in_use_message=f"Response headers policy {name} ({found['Id']}) is still attached to a distribution's"
-            " cache behaviour; remove response_headers_policy_id from the behaviour first.",
+            " cache behaviour; remove response_headers_policy_id from the behaviour first",
         )
     return {"changed": True, "diff": {"before": before, "after": {}}}
 

@@ -9,7 +9,7 @@ import yaml
 from ansible_collections.storytime.video_infra.plugins.modules import cloudfront_response_headers_policy as mod
 
 NAME = "storytime-unit-hls-players"
-POLICY_ID = "5cc3b908-e619-4b99-88e5-2cf7f45965bd"
+POLICY_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
 ARGS = {
     "name": NAME,
     "comment": "players",
