@@ -347,10 +347,11 @@ def demux(data):
     pes = {}
     result = {"video": [], "audio": [], "video_pid": None, "audio_pid": None, "sps": None, "adts": None}
 
-    def finish(pid, end):
+    def finish(pid):
         entry = pes.pop(pid, None)
         if entry is None:
             return
+        end = entry["last"] + TS_PACKET
         body = bytes(entry["data"])
         if len(body) < 9 or body[:3] != b"\x00\x00\x01":
             return
@@ -418,13 +419,13 @@ def demux(data):
                 index += 5 + es_info
         elif pid in streams:
             if start:
-                finish(pid, offset)
-                pes[pid] = {"data": bytearray(payload), "offset": offset}
+                finish(pid)
+                pes[pid] = {"data": bytearray(payload), "offset": offset, "last": offset}
             elif pid in pes:
                 pes[pid]["data"].extend(payload)
                 pes[pid]["last"] = offset
     for pid in list(pes):
-        finish(pid, pes[pid].get("last", pes[pid]["offset"]) + TS_PACKET)
+        finish(pid)
     if pmt_pid is None:
         raise ConformanceError("no PAT in the segment")
     result["packets"] = count
@@ -871,11 +872,25 @@ def _check_iframe_playlist(report, get, url, variant):
         report.add(
             "iframe_bandwidth",
             _meets_peak(declared, peak) and declared <= peak * (1 + PEAK_TOLERANCE),
-            f"{url}: I-frame BANDWIDTH {_fmt_rate(declared)}, measured peak of the byte ranges {_fmt_rate(peak)}"
-            " (RFC 8216 4.3.4.3, 4.3.4.2)",
+            f"{url}: I-frame BANDWIDTH {_fmt_rate(declared)}, peak bit rate of the byte ranges {_fmt_rate(peak)}"
+            " (RFC 8216 4.3.4.3 and 4.3.4.2: at least the peak over runs of 0.5 to 1.5 target durations; Apple's"
+            " authoring spec: within 10% of it)",
             playlist=url,
             declared=declared,
             measured=round(peak),
+        )
+    declared_average = _int(variant.get("AVERAGE-BANDWIDTH"))
+    if declared_average is not None and sizes and sum(durations) > 0:
+        average = sum(sizes) * 8 / sum(durations)
+        deviation = abs(declared_average - average) / average if average else float("inf")
+        report.add(
+            "iframe_average_bandwidth",
+            deviation <= AVERAGE_TOLERANCE,
+            f"{url}: I-frame AVERAGE-BANDWIDTH {_fmt_rate(declared_average)}, measured average {_fmt_rate(average)}"
+            f" ({100 * deviation:.1f}% off; Apple's authoring spec allows 10%)",
+            playlist=url,
+            declared=declared_average,
+            measured=round(average),
         )
 
 

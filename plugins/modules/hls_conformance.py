@@ -5,7 +5,7 @@
 DOCUMENTATION = r"""
 module: hls_conformance
 short_description: Check a book's HLS output against RFC 8216 and Apple's HLS authoring specification
-version_added: 1.2.0
+version_added: 1.1.0
 description:
   - Fetches a book's multivariant playlist, every rendition playlist and every segment over HTTPS (through
     CloudFront with the signed cookies, as a player does) and checks what the playlists declare against what the
@@ -21,12 +21,12 @@ description:
     nearest integer, is at most that (RFC 8216 section 4.3.3.1); the C(EXTINF) durations add up to the media's
     duration measured from the PTS within one frame; every segment starts with an IDR frame; segment N starts at
     the same PTS in every video rendition."
-  - When the multivariant playlist lists C(EXT-X-I-FRAME-STREAM-INF), each I-frame playlist must carry
-    C(EXT-X-I-FRAMES-ONLY) and C(EXT-X-BYTERANGE) on every entry, each byte range must start on a TS packet whose
-    PES holds an IDR access unit (PAT and PMT packets may come first) and hold all of it, and the I-frame
-    C(BANDWIDTH) is checked like a variant's. When it lists C(EXT-X-MEDIA TYPE=SUBTITLES), each subtitles playlist's
-    segments must be WebVTT and every C(SUBTITLES) group a variant names must exist. The result says which checks
-    ran (RV(report.checks_run)) and why the others did not (RV(report.checks_skipped)).
+  - When the multivariant playlist lists C(EXT-X-I-FRAME-STREAM-INF), each I-frame playlist must carry C(EXT-X-I-
+    FRAMES-ONLY) and C(EXT-X-BYTERANGE) on every entry, each byte range must start on a TS packet whose PES holds an
+    IDR access unit (PAT and PMT packets may come first) and hold all of it, and the I-frame C(BANDWIDTH) and
+    C(AVERAGE-BANDWIDTH) are checked like a variant's. When it lists C(EXT-X-MEDIA TYPE=SUBTITLES), each subtitles
+    playlist's segments must be WebVTT and every C(SUBTITLES) group a variant names must exist. The result says
+    which checks ran (RV(report.checks_run)) and why the others did not (RV(report.checks_skipped)).
   - Reads only; it never changes anything, reports C(changed=false) and runs the same in check mode.
 author:
   - Storytime infrastructure team (@storytime)
@@ -153,7 +153,8 @@ report:
         Names of the checks that ran: C(variants_listed), C(target_duration_present),
         C(extinf_within_target_duration), C(idr_at_segment_start), C(extinf_sum_matches_media), C(bandwidth),
         C(average_bandwidth), C(codecs), C(resolution), C(aligned_segment_boundaries), C(iframe_playlist_tags),
-        C(iframe_keyframes), C(iframe_bandwidth), C(subtitles_group_exists), C(subtitles_webvtt).
+        C(iframe_keyframes), C(iframe_bandwidth), C(iframe_average_bandwidth), C(subtitles_group_exists),
+        C(subtitles_webvtt).
       type: list
       elements: str
     checks_skipped:
