@@ -56,11 +56,19 @@ def clip(tmp_path_factory):
     return path
 
 
-def job_request(tmp_path, master_key, book_id):
-    """What Rails does: fill the job document's placeholders."""
-    text = (tmp_path / "outputs" / "local.mediaconvert-job.json").read_text()
+def job_request(tmp_path, master_key, book_id, document="local.mediaconvert-job.json"):
+    """What Rails does: fill the job document's placeholders (the sidecar's URL: the master's, with .vtt)."""
+    text = (tmp_path / "outputs" / document).read_text()
+    captions = f"s3://{MASTER}/{master_key.rsplit('.', 1)[0]}.vtt"
     text = text.replace("${MASTER_S3_URL}", f"s3://{MASTER}/{master_key}").replace("${BOOK_ID}", book_id)
-    return json.loads(text)
+    return json.loads(text.replace("${CAPTIONS_S3_URL}", captions))
+
+
+def chosen_document(tmp_path, master_height, captions=False):
+    """What Rails does with the index: the class with the largest min_master_height the master reaches."""
+    index = json.loads((tmp_path / "outputs" / "local.mediaconvert-job.index.json").read_text())
+    fitting = [d for d in index["documents"] if d["min_master_height"] <= master_height and d["captions"] == captions]
+    return max(fitting, key=lambda d: d["min_master_height"])["file"]
 
 
 def wait_for(mediaconvert, job_id, timeout=120):
@@ -122,16 +130,38 @@ def test_converge_creates_queue_template_notifications_and_the_rails_document(co
     )
     assert request_problems("mediaconvert", "CreateJob", request["Settings"], "Settings") == []
 
+    # One document per height class (docs/hls-ladder.md), none with captions unless mediaconvert_subtitles is on.
+    index = json.loads((tmp_path / "outputs" / "local.mediaconvert-job.index.json").read_text())
+    assert [(d["class"], d["min_master_height"], d["captions"], d["file"]) for d in index["documents"]] == [
+        (name, floor, False, f"local.mediaconvert-job.{name}.json")
+        for name, floor in (("1080p", 1080), ("720p", 720), ("480p", 480), ("360p", 360), ("234p", 0))
+    ]
+    for entry in index["documents"]:
+        classed = job_request(tmp_path, "masters/42.mp4", "42", entry["file"])
+        heights = [o["VideoDescription"]["Height"] for o in classed["Settings"]["OutputGroups"][0]["Outputs"]]
+        assert max(heights) == int(entry["class"].rstrip("p"))
+        assert request_problems("mediaconvert", "CreateJob", classed["Settings"], "Settings") == []
+    assert job_request(tmp_path, "masters/42.mp4", "42", "local.mediaconvert-job.1080p.json") == request
+    assert not list((tmp_path / "outputs").glob("*.captions.json"))
+
     outputs_json = json.loads((tmp_path / "outputs" / "local.json").read_text())
     assert outputs_json["mediaconvert_queue_arn"] == queue["Arn"]
+    assert outputs_json["mediaconvert_job_documents_index"] == "local.mediaconvert-job.index.json"
     assert outputs_json["mediaconvert_job_state_notifications_arn"] == attributes["QueueArn"]
     # That a second run and a check run of the whole site change nothing: test_site_storage.py.
 
 
 def test_a_job_from_the_rails_document_transcodes_and_notifies(converged, aws, tmp_path, clip):
+    """Rails reads the master's height with Probe (MediaConvert API reference, "Probe") and sends the document of
+    its height class: a 720p master gets no 1080p rendition, and the 480p rendition is the first variant."""
     s3, mediaconvert, sqs = aws.client("s3"), aws.client("mediaconvert"), aws.client("sqs")
     s3.upload_file(str(clip), MASTER, "masters/7.mp4")
-    request = job_request(tmp_path, "masters/7.mp4", "7")
+    (probed,) = mediaconvert.probe(InputFiles=[{"FileUrl": f"s3://{MASTER}/masters/7.mp4"}])["ProbeResults"]
+    height = probed["Container"]["Tracks"][0]["VideoProperties"]["Height"]
+    assert height == 720
+    document = chosen_document(tmp_path, height)
+    assert document == "local.mediaconvert-job.720p.json"
+    request = job_request(tmp_path, "masters/7.mp4", "7", document)
 
     job = wait_for(mediaconvert, mediaconvert.create_job(**request)["Job"]["Id"])
     assert job["Status"] == "COMPLETE", job.get("ErrorMessage")
@@ -155,6 +185,11 @@ def test_a_job_from_the_rails_document_transcodes_and_notifies(converged, aws, t
     for output in request["Settings"]["OutputGroups"][0]["Outputs"]:
         size = f"{output['VideoDescription']['Width']}x{output['VideoDescription']['Height']}"
         assert size in probe.stderr, probe.stderr[-2000:]
+    master = (local / "index.m3u8").read_text()
+    variants = [line for line in master.splitlines() if line.startswith("#EXT-X-STREAM-INF:")]
+    assert [v.split("RESOLUTION=")[1].split(",")[0] for v in variants] == ["854x480", "1280x720", "640x360", "416x234"]
+    assert master.count("#EXT-X-I-FRAME-STREAM-INF:") == 4 and "1920x1080" not in master
+    assert "#EXTINF:6.00000," in (local / "index_720p.m3u8").read_text()
 
     queue_url = sqs.get_queue_url(QueueName=NOTIFICATIONS)["QueueUrl"]
     assert "COMPLETE" in received_statuses(sqs, queue_url, ["COMPLETE"])
@@ -188,3 +223,40 @@ def test_sns_subscriptions_of_the_consumers_survive_a_run(playbook, aws):
     assert again.stats()["changed"] == 0
     endpoints = [s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
     assert endpoints == [queue_arn]
+
+
+def test_subtitles_are_opt_in_and_a_book_with_a_sidecar_gets_a_subtitles_rendition(playbook, aws, tmp_path, clip):
+    """mediaconvert_subtitles: a second document per height class, with a WebVTT caption output fed by the
+    sidecar file (MediaConvert API reference: CaptionSelector FileSourceSettings, WEBVTT destination); the
+    multivariant playlist lists it as EXT-X-MEDIA TYPE=SUBTITLES (RFC 8216 4.3.4.1)."""
+    inventory = playbook.inventory(
+        "local", {"mediaconvert_subtitles": True, "mediaconvert_subtitles_language": "SPA",
+                  "mediaconvert_subtitles_name": "Español"}
+    )  # fmt: skip
+    run = playbook.run(inventory=inventory)
+    assert run.rc == 0, run.failure_messages()
+    index = json.loads((tmp_path / "outputs" / "local.mediaconvert-job.index.json").read_text())
+    assert [d["captions"] for d in index["documents"]] == [False, True] * 5
+    document = chosen_document(tmp_path, 720, captions=True)
+    assert document == "local.mediaconvert-job.720p.captions.json"
+
+    s3, mediaconvert = aws.client("s3"), aws.client("mediaconvert")
+    s3.upload_file(str(clip), MASTER, "masters/8.mp4")
+    s3.put_object(Bucket=MASTER, Key="masters/8.vtt", Body=b"WEBVTT\n\n00:01.000 --> 00:03.000\nHola\n")
+    request = job_request(tmp_path, "masters/8.mp4", "8", document)
+    job = wait_for(mediaconvert, mediaconvert.create_job(**request)["Job"]["Id"])
+    assert job["Status"] == "COMPLETE", job.get("ErrorMessage")
+    master = s3.get_object(Bucket=HLS, Key="books/8/index.m3u8")["Body"].read().decode()
+    assert (
+        '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="spa",NAME="Español",DEFAULT=YES,AUTOSELECT=YES,'
+        'FORCED=NO,URI="index_captions.m3u8"'
+    ) in master
+    assert all('SUBTITLES="subs"' in line for line in master.splitlines() if line.startswith("#EXT-X-STREAM-INF"))
+    segment = s3.get_object(Bucket=HLS, Key="books/8/index_captions_00001.vtt")["Body"].read().decode()
+    assert "00:00:01.000 --> 00:00:03.000\nHola" in segment
+
+    # A book without a sidecar: the captions document fails (1404), which is why Rails sends the other one.
+    request = job_request(tmp_path, "masters/7.mp4", "9", document)
+    s3.upload_file(str(clip), MASTER, "masters/7.mp4")
+    job = wait_for(mediaconvert, mediaconvert.create_job(**request)["Job"]["Id"])
+    assert (job["Status"], job["ErrorCode"]) == ("ERROR", 1404)
