@@ -145,10 +145,11 @@ UNREMOVABLE_HEADERS = (
     "x-forwarded-proto",
     "x-real-ip",
 )
-#: An ``AccessControlAllowOrigins`` item: ``*``, or ``scheme://host[:port]`` whose host may start with one ``*.``
+#: An ``AccessControlAllowOrigins`` item: ``*``, or ``[scheme://]host[:port]`` whose host may start with one ``*.``
 #: (the guide: the wildcard only as the leftmost part of the domain, never in the TLD, right of a subdomain or
-#: inside a term).
-_ALLOWED_ORIGIN = re.compile(r"^(?:\*|[a-z][a-z0-9+.-]*://(?:\*\.)?[^*/:\s]+(?::\d+)?)$", re.IGNORECASE)
+#: inside a term). A bare domain name is accepted: AWS accepts one (policies created with ``test.example.comtest``
+#: in the AWS provider's and Steampipe's tests).
+_ALLOWED_ORIGIN = re.compile(r"^(?:\*|(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[^*/:\s]+(?::\d+)?)$", re.IGNORECASE)
 
 #: Default page size of the List operations.
 DEFAULT_MAX_ITEMS = 100

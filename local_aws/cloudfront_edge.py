@@ -711,8 +711,11 @@ def allowed_origin_value(cors: dict[str, Any], origin: str) -> str | None:
         if item == "*":
             star = True
             continue
-        allowed = urlsplit(item)
-        if allowed.scheme.lower() != request.scheme.lower() or allowed.port != request.port:
+        # An item without a scheme (CloudFront takes a bare domain name) matches the host under any scheme.
+        allowed = urlsplit(item if "://" in item else "//" + item)
+        if allowed.scheme and allowed.scheme.lower() != request.scheme.lower():
+            continue
+        if allowed.port != request.port:
             continue
         host, wanted = (allowed.netloc.rsplit(":", 1)[0] if allowed.port else allowed.netloc).lower(), request.hostname
         if host == wanted or (host.startswith("*.") and wanted.endswith(host[1:]) and len(wanted) > len(host) - 1):

@@ -349,8 +349,9 @@ UNREMOVABLE_HEADERS = (
     "x-forwarded-proto",
     "x-real-ip",
 )
-#: An allowed origin: ``*``, or scheme://host[:port] whose host may start with one ``*.`` label.
-_ORIGIN = re.compile(r"^(?:\*|[a-z][a-z0-9+.-]*://(?:\*\.)?[^*/:\s]+(?::\d+)?)$", re.IGNORECASE)
+#: An allowed origin: ``*``, or [scheme://]host[:port] whose host may start with one ``*.`` label (CloudFront takes
+#: a bare domain name as well as a scheme and host).
+_ORIGIN = re.compile(r"^(?:\*|(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[^*/:\s]+(?::\d+)?)$", re.IGNORECASE)
 
 SECURITY_HEADERS = (
     # (option, API member, {option field: API field})

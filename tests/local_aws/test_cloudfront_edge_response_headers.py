@@ -181,6 +181,8 @@ def test_an_origin_not_in_the_list_and_a_request_without_origin_get_no_cors_head
         ),
         (["https://www.storytime.example:8443"], "https://www.storytime.example", None),
         (["HTTPS://WWW.Storytime.example"], "https://www.storytime.example", "https://www.storytime.example"),
+        (["www.storytime.example"], "https://www.storytime.example", "https://www.storytime.example"),
+        (["*.storytime.example"], "http://a.storytime.example", "http://a.storytime.example"),
         (["*"], "https://anyone.example", "*"),
         (["https://www.storytime.example", "*"], "https://www.storytime.example", "https://www.storytime.example"),
     ],

@@ -157,8 +157,11 @@ def test_origin_wildcards_only_leftmost(cf: Any, origin: str) -> None:
         cf.create_response_headers_policy(ResponseHeadersPolicyConfig=config)
 
 
-def test_leftmost_and_whole_wildcards_are_accepted(cf: Any) -> None:
-    config = with_cors(AccessControlAllowOrigins={"Quantity": 2, "Items": ["https://*.example.org", "*"]})
+def test_leftmost_and_whole_wildcards_and_bare_domains_are_accepted(cf: Any) -> None:
+    """The documented wildcard positions, and a domain name without a scheme (AWS accepts one: the AWS provider's
+    and Steampipe's acceptance tests create policies allowing ``test.example.comtest``)."""
+    items = ["https://*.example.org", "*", "test.example.comtest", "*.example.net"]
+    config = with_cors(AccessControlAllowOrigins={"Quantity": len(items), "Items": items})
     created = cf.create_response_headers_policy(ResponseHeadersPolicyConfig=config)
     assert created["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]["CorsConfig"] == config["CorsConfig"]
 

@@ -353,9 +353,13 @@ def test_bad_input_fails_before_any_call(runner, changes, message):
     assert runner.client_requests == []
 
 
-def test_leftmost_wildcard_origin_is_accepted():
+def test_leftmost_wildcard_bare_domain_and_star_origins_are_accepted():
     policy_ = mod.desired(
-        {"name": NAME, "cors": {"allow_origins": ["https://*.example.org"], "allow_methods": ["GET"]}}, None
+        {
+            "name": NAME,
+            "cors": {"allow_origins": ["https://*.example.org", "www.example.com", "*"], "allow_methods": ["GET"]},
+        },
+        None,
     )
     assert mod.problems_with(policy_) == []
 
