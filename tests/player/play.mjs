@@ -54,13 +54,14 @@ async function playCase(browser, spec, timeoutMs) {
     Object.assign(entry(event.requestId), { rawStatus: event.statusCode, rawHeaders: headers });
   });
   const bodies = [];
-  cdp.on('Network.loadingFinished', (event) => {
-    const request = requests.get(event.requestId);
+  const keepErrorBody = (requestId) => {
+    const request = requests.get(requestId);
     if (!request || !request.url || !(request.rawStatus >= 400 || request.status >= 400)) return;
-    // The edge's error document (e.g. CloudFront's MissingKey or AccessDenied XML), as the browser received it.
+    // The edge's error document (CloudFront's MissingKey or AccessDenied XML) when the browser kept it; a response
+    // that CORS kept from the page usually has none.
     bodies.push(
       cdp
-        .send('Network.getResponseBody', { requestId: event.requestId })
+        .send('Network.getResponseBody', { requestId })
         .then((body) => {
           request.errorBody = body.base64Encoded ? '(binary)' : body.body.slice(0, 1000);
         })
@@ -68,7 +69,8 @@ async function playCase(browser, spec, timeoutMs) {
           request.errorBody = `(unavailable: ${error.message})`;
         }),
     );
-  });
+  };
+  cdp.on('Network.loadingFinished', (event) => keepErrorBody(event.requestId));
   cdp.on('Network.loadingFailed', (event) => {
     if (!watched(event.requestId)) return;
     Object.assign(entry(event.requestId), {
@@ -76,6 +78,7 @@ async function playCase(browser, spec, timeoutMs) {
       corsError: event.corsErrorStatus ? event.corsErrorStatus.corsError : null,
       blockedReason: event.blockedReason || null,
     });
+    keepErrorBody(event.requestId);
   });
   await cdp.send('Network.enable');
 
@@ -92,7 +95,7 @@ async function playCase(browser, spec, timeoutMs) {
     await page.waitForFunction(
       (minSeconds) => {
         const state = window.__player;
-        return Boolean(state && (state.fatal || state.currentTime >= minSeconds));
+        return Boolean(state && (state.fatal || state.currentTime > minSeconds));
       },
       spec.minSeconds,
       { timeout: Math.max(1000, timeoutMs - (Date.now() - started)), polling: 250 },
