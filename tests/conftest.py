@@ -42,6 +42,7 @@ COSTLIEST_FIRST = (
     "test_site_outputs.py",
     "test_site_storage.py",
     "test_site_cloudfront.py",
+    "test_web_player.py",
     "test_security_posture.py",
     "test_site_waf.py",
     "test_site_mediaconvert.py",
