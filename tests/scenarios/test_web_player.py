@@ -273,7 +273,8 @@ def test_hls_js_plays_a_book_through_the_custom_domain_and_is_refused_without_va
         )
     # Kept beside the test's other files (pytest's basetemp) for whoever reads a failure.
     (tmp_path / "player-report.json").write_text(json.dumps(report, indent=1))
-    assert report["browserVersion"].split(".")[0] == "156", report["browserVersion"]
+    # Debian's chromium (its major against playwright-core's: tests/player/install.sh warns when they drift apart).
+    assert report["browserVersion"], report
     signed, none, expired, other = report["cases"]
 
     # Plays: more than 5 s of the book, no fatal hls.js error, every request answered 200 with CORS for the app.
