@@ -1589,6 +1589,24 @@ def _read_captions(plan: JobPlan, ctx: JobContext) -> dict[tuple[int, int], list
     return cues
 
 
+def peak_bitrate(sizes: list[tuple[int, float]], target_duration: float) -> float:
+    """BANDWIDTH as RFC 8216 4.3.4.2 defines it: the largest bit rate of any contiguous run of segments lasting
+    0.5 to 1.5 times the target duration (the largest single segment's when no run qualifies)."""
+    peak = 0.0
+    for first in range(len(sizes)):
+        size, duration = 0, 0.0
+        for length, seconds in sizes[first:]:
+            size += length
+            duration += seconds
+            if duration > 1.5 * target_duration + 1e-9:
+                break
+            if duration >= 0.5 * target_duration - 1e-9 and duration > 0:
+                peak = max(peak, size * 8 / duration)
+    if peak == 0.0:
+        peak = max((length * 8 / seconds for length, seconds in sizes if seconds > 0), default=0.0)
+    return peak
+
+
 def _iframe_variant(frames: list[IFrame], media_end: float, first_pts: int) -> list[tuple[IFrame, float]]:
     """Each IDR frame with its span: the time to the next one (to the end of the media for the last)."""
     spans = []
@@ -1641,7 +1659,7 @@ def _upload(
             if not first_segments:
                 first_segments, first_pts = renamed, output_pts or 0
             total_duration = sum(duration for _size, duration in sizes)
-            peak = max((size * 8 / duration for size, duration in sizes if duration > 0), default=0)
+            peak = peak_bitrate(sizes, _target_duration([d for _s, d in sizes], hls))
             average = sum(size for size, _d in sizes) * 8 / total_duration if total_duration else 0
             codecs = h264_codec_string(workdir / local[0][0]) if local else "avc1.4d401f"
             if output.audio_codec:
@@ -1664,7 +1682,8 @@ def _upload(
             )
             if output.iframe_manifest and frames:
                 spans = _iframe_variant(frames, total_duration, output_pts or 0)
-                peak_iframe = max((f.length * 8 / span for f, span in spans if span > 0), default=0)
+                iframe_sizes = [(f.length, span) for f, span in spans]
+                peak_iframe = peak_bitrate(iframe_sizes, _target_duration([span for _f, span in spans], hls))
                 iframe_seconds = sum(span for _f, span in spans)
                 average_iframe = sum(f.length for f, _s in spans) * 8 / iframe_seconds if iframe_seconds else 0
                 iframe_name = f"{stem}_I-Frame.m3u8"

@@ -1109,7 +1109,10 @@ def test_the_collections_ladder_as_mediaconvert_writes_it(mc: Any, s3: Any, role
         extinf = [(float(d), name) for d, name in re.findall(r"#EXTINF:([\d.]+),\n(.+)", playlist)]
         assert [f"{d:.5f}" for d, _n in extinf] == ["6.00000", "2.00000"]
         assert re.findall(r"#EXTINF:([\d.]+),", playlist) == ["6.00000", "2.00000"]  # five decimals
-        rates = [(tmp_path / name).stat().st_size * 8 / duration for duration, name in extinf]
+        sizes = [(tmp_path / name).stat().st_size for _d, name in extinf]
+        # RFC 8216 4.3.4.2: the peak over runs of segments lasting 0.5 to 1.5 target durations (6 s here): the
+        # 6 s segment alone, or 6 s + 2 s; the 2 s segment alone is too short to count.
+        rates = [sizes[0] * 8 / 6, (sizes[0] + sizes[1]) * 8 / 8]
         total = sum((tmp_path / name).stat().st_size for _d, name in extinf) * 8 / sum(d for d, _n in extinf)
         assert int(attributes["BANDWIDTH"]) == math.ceil(max(rates))
         assert int(attributes["AVERAGE-BANDWIDTH"]) == math.ceil(total)
@@ -1128,14 +1131,15 @@ def test_the_collections_ladder_as_mediaconvert_writes_it(mc: Any, s3: Any, role
         assert [(float(d), segment) for d, _n, _o, segment in entries] == [
             (2.0, entries[0][3]), (2.0, entries[0][3]), (2.0, entries[0][3]), (2.0, entries[3][3]),
         ]  # fmt: skip
-        sizes = []
+        piece_sizes = []
         for _duration, length, offset, segment in entries:
             piece = (tmp_path / segment).read_bytes()[int(offset) : int(offset) + int(length)]
-            sizes.append(len(piece))
+            piece_sizes.append(len(piece))
             (tmp_path / "piece.ts").write_bytes(piece)
             shown = ffmpeg("-i", str(tmp_path / "piece.ts"), "-map", "0:v", "-vf", "showinfo", "-f", "null", "-")
             assert re.findall(r"iskey:(\d) type:(\w)", shown.stderr) == [("1", "I")], (segment, offset)
-        assert int(attributes["BANDWIDTH"]) == math.ceil(max(size * 8 / 2.0 for size in sizes))
+        # Every I-frame spans 2 s against a 2 s target duration: each counts alone (RFC 8216 4.3.4.2).
+        assert int(attributes["BANDWIDTH"]) == math.ceil(max(size * 8 / 2.0 for size in piece_sizes))
 
     # The subtitles: segmented like the video, each cue in every segment it overlaps, timed against the PTS.
     captions = (tmp_path / "index_captions.m3u8").read_text()
