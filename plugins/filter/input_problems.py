@@ -63,12 +63,26 @@ def _number(value):
     return _plain(value)
 
 
+#: What Ansible's ``bool`` filter reads as true or false (a boolean given on the command line is a string).
+_BOOLEAN_WORDS = {
+    "true": True,
+    "yes": True,
+    "on": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "off": False,
+    "0": False,
+}
+
+
 def hls_ladder_problems(renditions, segment_length=6, audio_bitrate=96000, *, subtitles=False,
                         subtitles_language="ENG", subtitles_name="English"):  # fmt: skip
     renditions = _plain(renditions)
-    subtitles = ladder_rules.subtitles_problems(
-        _plain(subtitles), _plain(subtitles_language), _plain(subtitles_name), renditions
-    )
+    enabled = _plain(subtitles)
+    if isinstance(enabled, str) and enabled.strip().lower() in _BOOLEAN_WORDS:  # -e mediaconvert_subtitles=true
+        enabled = _BOOLEAN_WORDS[enabled.strip().lower()]
+    subtitles = ladder_rules.subtitles_problems(enabled, _plain(subtitles_language), _plain(subtitles_name), renditions)
     return ladder_rules.ladder_problems(renditions, _number(segment_length), _number(audio_bitrate)) + subtitles
 
 
