@@ -1206,3 +1206,28 @@ def test_probe_reads_the_masters_height(mc: Any, s3: Any) -> None:
     assert result["Metadata"]["FileSize"] == len(s3.get_object(Bucket=BUCKET, Key=CLIP_KEY)["Body"].read())
     with aws_error("NotFoundException", 404, "uploads/none.mp4"):
         mc.probe(InputFiles=[{"FileUrl": f"s3://{BUCKET}/uploads/none.mp4"}])
+
+
+def test_probe_needs_mediaconvert_probe_and_reads_as_the_caller(aws: LocalAWS, s3: Any) -> None:
+    """Service Authorization Reference, MediaConvert: ``mediaconvert:Probe`` (no resource type: ``*``). Probe opens
+    the file with the caller's credentials, so the caller also needs ``s3:GetObject`` on it (a refused read is
+    ForbiddenException, 403, one of the errors the model lists for Probe)."""
+    iam = aws.client("iam")
+
+    def user(name: str, statements: list[dict[str, Any]]) -> Any:
+        iam.create_user(UserName=name)
+        document = {"Version": "2012-10-17", "Statement": statements}
+        iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(document))
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        return aws.client("mediaconvert", aws_access_key_id=key["AccessKeyId"],
+                          aws_secret_access_key=key["SecretAccessKey"])  # fmt: skip
+
+    probe = {"Effect": "Allow", "Action": "mediaconvert:Probe", "Resource": "*"}
+    read = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+    files = [{"FileUrl": f"s3://{BUCKET}/{CLIP_KEY}"}]
+    with aws_error("ForbiddenException", 403, "not authorized to perform: mediaconvert:Probe"):
+        user("no-probe", [read]).probe(InputFiles=files)
+    with aws_error("ForbiddenException", 403, CLIP_KEY):
+        user("no-read", [probe]).probe(InputFiles=files)
+    (result,) = user("rails", [probe, read]).probe(InputFiles=files)["ProbeResults"]
+    assert result["Container"]["Tracks"][0]["VideoProperties"]["Height"] == 720
