@@ -19,8 +19,12 @@ Nothing is silently ignored.
 Then the worker (:func:`transcode`) reads the input from moto's S3 backend in-process into a temporary
 directory, probes it with ffmpeg, runs *one* ffmpeg process for all outputs (the input is decoded once and
 split), writes the HLS playlists itself (MediaConvert's names and layout: ``<name>.m3u8``,
-``<name><NameModifier>.m3u8``, ``<name><NameModifier>_00001.ts``) and puts every file into moto's S3
-backend. ffmpeg is the static binary of the PyPI package ``imageio-ffmpeg``.
+``<name><NameModifier>.m3u8``, ``<name><NameModifier>_00001.ts``, ``<name><NameModifier>_I-Frame.m3u8`` with
+``IFrameOnlyManifest: INCLUDE``) and puts every file into moto's S3 backend. I-frame playlists point at the IDR
+frames found by reading the transport streams (:func:`transport_stream_iframes`); a WebVTT caption output reads its
+sidecar file (a ``WEBVTT`` caption selector) and writes ``<name><NameModifier>_00001.vtt`` segments, their playlist
+and an ``EXT-X-MEDIA:TYPE=SUBTITLES`` rendition (docs/hls-ladder.md). ffmpeg is the static binary of the PyPI
+package ``imageio-ffmpeg``.
 
 Job error codes follow the MediaConvert User Guide ("Error codes"): 1010 input cannot be opened
 (not media), 1020 no video, 1021 no audio, 1040 settings error, 1041 acceleration settings error,
