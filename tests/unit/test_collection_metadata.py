@@ -82,6 +82,7 @@ OVERLAPPING = (
     "secretsmanager_secret",
     "acm_certificate",
     "wafv2_web_acl",
+    "cloudfront_response_headers_policy",
 )
 
 
