@@ -1,4 +1,4 @@
-"""playbooks/validate.yml on the local AWS: all six checks pass, nothing is left behind, nothing secret is printed;
+"""playbooks/validate.yml on the local AWS: all seven checks pass, nothing is left behind, nothing secret is printed;
 and a broken environment (a behaviour that lost its key group) is reported as the failing check."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ def keys(s3, bucket: str) -> list[str]:
     return [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
 
 
-def test_all_six_checks_pass_and_the_test_objects_are_removed(converged, playbook, aws, s3):
+def test_all_seven_checks_pass_and_the_test_objects_are_removed(converged, playbook, aws, s3):
     site = converged
     assert site.rc == 0, site.failure_messages()
 
@@ -22,14 +22,16 @@ def test_all_six_checks_pass_and_the_test_objects_are_removed(converged, playboo
 
     assert run.rc == 0, run.stdout[-4000:]
     rows = checklist(run.stdout)
-    assert sorted(rows) == [1, 2, 3, 4, 5, 6]
-    assert {number: result for number, (result, _detail) in rows.items()} == dict.fromkeys(range(1, 7), "PASS")
+    assert sorted(rows) == [1, 2, 3, 4, 5, 6, 7]
+    assert {number: result for number, (result, _detail) in rows.items()} == dict.fromkeys(range(1, 8), "PASS")
     assert "HTTP 201" in rows[1][1]
     assert "COMPLETE" in rows[2][1]
-    assert "4 rendition playlists" in rows[3][1]
+    assert "10 rendition playlists" in rows[3][1]  # 5 renditions and their I-frame playlists (docs/hls-ladder.md)
     assert "application/vnd.apple.mpegurl" in rows[4][1] and "video/MP2T" in rows[4][1]
     assert "HTTP 403" in rows[5][1]
     assert all(size in rows[6][1] for size in ("1920x1080", "1280x720", "854x480", "640x360"))
+    # The conformance check fetched every rendition through the edge with the cookies of check 4.
+    assert " 0 failed (" in rows[7][1] and "I-frame playlists" in rows[7][1], rows[7]
 
     # Cleaned up: no test master, no test HLS output.
     assert keys(s3, MASTER) == []
@@ -57,7 +59,8 @@ def test_a_books_behaviour_without_key_group_fails_check_5(converged, playbook, 
     assert run.rc != 0
     rows = checklist(run.stdout)
     assert rows[5][0] == "FAIL" and "HTTP 200 without cookies" in rows[5][1]
-    assert "5 of the 6 checks" not in run.stdout and "1 of the 6 checks did not pass" in run.stdout
+    assert rows[7][0] == "PASS"  # the conformance check carries the cookies, which a behaviour without keys ignores
+    assert "1 of the 7 checks did not pass" in run.stdout
 
 
 def test_validate_refuses_check_mode_before_any_aws_call(playbook, aws):
