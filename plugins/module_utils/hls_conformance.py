@@ -212,7 +212,7 @@ class BitReader:
 
     def bits(self, count):
         value = 0
-        for _ in range(count):
+        for _bit in range(count):
             value = (value << 1) | self.bit()
         return value
 
@@ -232,7 +232,7 @@ class BitReader:
 def _skip_scaling_list(reader, size):
     last = 8
     following = 8
-    for _ in range(size):
+    for _index in range(size):
         if following != 0:
             following = (last + reader.se() + 256) % 256
         last = last if following == 0 else following
@@ -267,7 +267,7 @@ def parse_sps(nal):
         reader.bit()
         reader.se()
         reader.se()
-        for _ in range(reader.ue()):
+        for _cycle in range(reader.ue()):
             reader.se()
     reader.ue()  # max_num_ref_frames
     reader.bit()  # gaps_in_frame_num_value_allowed_flag

@@ -51,7 +51,7 @@ class Edge:
 
     def __init__(self, root: Path):
         self.root = root
-        self.requests: list[tuple[str, str | None, str | None]] = []
+        self.requests: list[tuple] = []  # (path, Host, Cookie)
         self.fail_next: list[int] = []
         edge = self
 
