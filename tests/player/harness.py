@@ -21,6 +21,7 @@ What a browser needs to play a book through the local edge the way it would thro
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import ipaddress
 import json
@@ -177,68 +178,66 @@ class _Server(ThreadingHTTPServer):
 
 
 class TLSRelay:
-    """HTTPS on ``port`` for the custom domain, relayed byte for byte to the local AWS (verified TLS)."""
+    """HTTPS on ``port`` for the custom domain, relayed byte for byte to the local AWS (verified TLS).
+
+    One asyncio loop in a thread: an SSL socket must not be read and written from two threads at once (OpenSSL's
+    rule), which a thread per direction would do.
+    """
 
     def __init__(self, ca: TestCA, upstream_host: str, upstream_port: int, upstream_ca_file: Path) -> None:
         self.port = free_port()
+        self.connections = 0
         self._server_context = ca.server_context()
         self._upstream = (upstream_host, upstream_port)
         self._client_context = ssl.create_default_context(cafile=str(upstream_ca_file))
-        self._listener = socket.create_server(("127.0.0.1", self.port))
-        self._listener.settimeout(0.5)
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._accept, name="tls-relay", daemon=True)
+        self._loop = asyncio.new_event_loop()
+        self._server: asyncio.Server | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, name="tls-relay", daemon=True)
 
     def __enter__(self) -> TLSRelay:
         self._thread.start()
+        started = asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(self._serve, "127.0.0.1", self.port, ssl=self._server_context), self._loop
+        )
+        self._server = started.result(timeout=10)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stopped.set()
-        self._thread.join(timeout=5)
-        self._listener.close()
+        async def stop() -> None:
+            if self._server is not None:
+                self._server.close()
+            pending = asyncio.all_tasks() - {asyncio.current_task()}
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
-    def _accept(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                raw, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(raw,), daemon=True).start()
+        asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
 
-    def _serve(self, raw: socket.socket) -> None:
+    async def _serve(self, viewer_reader: asyncio.StreamReader, viewer_writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        host, port = self._upstream
         try:
-            raw.settimeout(30)
-            viewer = self._server_context.wrap_socket(raw, server_side=True)
-            upstream = self._client_context.wrap_socket(
-                socket.create_connection(self._upstream, timeout=30), server_hostname=self._upstream[0]
+            upstream_reader, upstream_writer = await asyncio.open_connection(
+                host, port, ssl=self._client_context, server_hostname=host
             )
-        except (OSError, ssl.SSLError):
-            raw.close()
+        except OSError:
+            viewer_writer.close()
             return
-        done = threading.Event()
 
-        def pipe(source: ssl.SSLSocket, sink: ssl.SSLSocket) -> None:
+        async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             try:
-                while chunk := source.recv(65536):
-                    sink.sendall(chunk)
+                while chunk := await reader.read(65536):
+                    writer.write(chunk)
+                    await writer.drain()
             except (OSError, ssl.SSLError):
                 pass
             finally:
-                done.set()
+                writer.close()
 
-        other = threading.Thread(target=pipe, args=(upstream, viewer), daemon=True)
-        other.start()
-        pipe(viewer, upstream)
-        done.wait(timeout=1)
-        for sock in (viewer, upstream):
-            try:
-                sock.close()
-            except OSError:
-                pass
-        other.join(timeout=1)
+        await asyncio.gather(pipe(viewer_reader, upstream_writer), pipe(upstream_reader, viewer_writer))
 
 
 #: ``(book_id, case) -> Set-Cookie header values`` for the page's response.

@@ -151,7 +151,7 @@ def manifest_request(case: dict) -> dict:
     """The player's request for the master playlist, as Chromium's network stack saw it (must exist)."""
     found = [r for r in edge_requests(case) if urllib.parse.urlsplit(r["url"]).path == f"/books/{BOOK}/index.m3u8"]
     assert found, f"{case['name']}: the player never requested the playlist (harness problem): {describe(case)}"
-    return found[0]
+    return found[-1]  # the last attempt (hls.js retries after a timeout; it never retries a 403 or a CORS error)
 
 
 def describe(case: dict) -> str:
@@ -291,7 +291,12 @@ def test_hls_js_plays_a_book_through_the_custom_domain_and_is_refused_without_va
         assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict", cookie
     requests = edge_requests(signed)
     assert any(r["url"].endswith(".ts") for r in requests), requests
-    for request in requests:
+    # Unanswered: a segment still loading when the test closed the page (no outcome), or a request hls.js gave up
+    # on (its load timeout, then a retry: aborted), tolerated on a busy machine as long as the player recovered (no
+    # fatal error, 5 s played). Every answer must be a 200 with CORS.
+    answered = [r for r in requests if r.get("rawStatus")]
+    assert all(r.get("failed") in (None, "net::ERR_ABORTED") for r in requests if r not in answered), requests
+    for request in answered:
         assert request.get("status") == 200, json.dumps(request)
         assert sent_cookies(request) == {name: [] for name in COOKIE_NAMES}, json.dumps(request)
         assert request["responseHeaders"].get("access-control-allow-origin") == app_origin, json.dumps(request)
