@@ -343,8 +343,13 @@ def test_a_segment_that_starts_without_an_idr_frame_fails(open_gop):
     entry = failed(site.check(), "idr_at_segment_start")
 
     assert entry["segment"] == "o_001.ts" and "no IDR" in entry["message"]
-    # ffmpeg agrees that the segment opens on a key frame that is not an IDR: it decodes one key frame there.
-    assert not demuxed["video"][0]["idr"] and 1 in demuxed["video"][0]["nal_types"]
+    # Each of the three segments opens on a key frame all the same (ffmpeg decodes three when told to skip all but
+    # key frames), but only the first is an IDR: the others are open-GOP recovery-point I frames, coded as non-IDR
+    # slices (NAL type 1). That difference is what the check is about.
+    assert ffmpeg_frames(open_gop / "o.m3u8", "-skip_frame", "nokey") == 3
+    idrs = [sum(unit["idr"] for unit in hc.demux(site.files[f"o_{n:03d}.ts"])["video"]) for n in range(3)]
+    assert idrs == [1, 0, 0]
+    assert 1 in demuxed["video"][0]["nal_types"]
 
 
 def test_misaligned_segment_boundaries_fail(ladder, shifted):
