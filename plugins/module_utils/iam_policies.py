@@ -274,6 +274,15 @@ def rails_app_policy(
             "Action": "mediaconvert:GetJob",
             "Resource": f"{mediaconvert}:jobs/*",
         },
+        {
+            # Rails reads a master's height with Probe and sends the job document of its height class (the ladder
+            # never has a rendition taller than the master; docs/hls-ladder.md). Probe has no resource type: "*" is
+            # the only resource IAM accepts for it; the file is read with the caller's s3:GetObject below.
+            "Sid": "ProbeMasters",
+            "Effect": "Allow",
+            "Action": "mediaconvert:Probe",
+            "Resource": "*",
+        },
     ]
     if list_jobs:
         statements.append(
