@@ -95,7 +95,7 @@ async function playCase(browser, spec, timeoutMs) {
     await page.waitForFunction(
       (minSeconds) => {
         const state = window.__player;
-        return Boolean(state && (state.fatal || state.currentTime > minSeconds));
+        return Boolean(state && (state.fatal || state.playedSeconds > minSeconds));
       },
       spec.minSeconds,
       { timeout: Math.max(1000, timeoutMs - (Date.now() - started)), polling: 250 },
