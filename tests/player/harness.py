@@ -27,7 +27,6 @@ import ipaddress
 import json
 import os
 import shutil
-import socket
 import ssl
 import subprocess
 import threading
@@ -62,13 +61,6 @@ def chromium_binary() -> str:
     """Debian's chromium binary itself (``/usr/bin/chromium`` is a wrapper script that adds its own flags)."""
     real = Path("/usr/lib/chromium/chromium")
     return str(real) if real.exists() else str(shutil.which(CHROMIUM))
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -185,7 +177,7 @@ class TLSRelay:
     """
 
     def __init__(self, ca: TestCA, upstream_host: str, upstream_port: int, upstream_ca_file: Path) -> None:
-        self.port = free_port()
+        self.port = 0  # chosen by the system when the server starts
         self.connections = 0
         self._server_context = ca.server_context()
         self._upstream = (upstream_host, upstream_port)
@@ -197,9 +189,10 @@ class TLSRelay:
     def __enter__(self) -> TLSRelay:
         self._thread.start()
         started = asyncio.run_coroutine_threadsafe(
-            asyncio.start_server(self._serve, "127.0.0.1", self.port, ssl=self._server_context), self._loop
+            asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self._server_context), self._loop
         )
         self._server = started.result(timeout=10)
+        self.port = self._server.sockets[0].getsockname()[1]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -252,7 +245,6 @@ class PlayerOrigin:
     """
 
     def __init__(self, ca: TestCA, manifest_url: Callable[[str], str], cookies: CookieMaker) -> None:
-        self.port = free_port()
         self.requests: list[str] = []
         origin = self
 
@@ -282,7 +274,8 @@ class PlayerOrigin:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self._server = _Server(("127.0.0.1", self.port), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
         self._server.socket = ca.server_context().wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, name="player-origin", daemon=True)
 
