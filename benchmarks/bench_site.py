@@ -13,7 +13,7 @@ benchmarks/stock_buckets.yml) on a fresh local AWS:
 Part 2, the whole site.yml (storage + CloudFront): the same four phases, the drift being a cache behaviour
 stripped of its trusted key group; calls split by service.
 
-Part 3, the validation checklist: site.yml repairs the drift, then playbooks/validate.yml runs its six checks;
+Part 3, the validation checklist: site.yml repairs the drift, then playbooks/validate.yml runs its seven checks;
 printed: the wall time of validate.yml and the transcode time of its test clip (MediaConvert job timing of the
 local MediaConvert, which really transcodes with ffmpeg) beside the clip's duration.
 
@@ -229,7 +229,7 @@ def main() -> int:
     print(f"site --check after a behaviour lost its key group reports: {site['drift']}")
 
     checklist = site["after"]
-    print("\nPart 3: playbooks/validate.yml (the six checks of spec section 9)")
+    print("\nPart 3: playbooks/validate.yml (the six checks of spec section 9 and the HLS conformance check)")
     for line in checklist["table"]:
         print("  " + line.strip())
     print(f"validate.yml: exit {checklist['rc']}, wall {checklist['seconds']:.1f} s")
