@@ -23,8 +23,9 @@ Sources (AWS documentation; where it is silent, the stricter answer is taken):
   (``policyNameType``, 1-128); Secrets Manager ``CreateSecret`` Name (1-512, ASCII letters, digits and ``/_+=.@-``);
   CloudFront ``OriginAccessControlConfig.Name`` ("up to 64 characters"); CloudFront key group, public key, cache
   policy and response headers policy names (API reference states no limit: 128 letters, digits, ``-`` and ``_``
-  applied, like the 128-character comment limit next to them); EventBridge ``PutRule`` Name (``[\\.\\-_A-Za-z0-9]+``, 1-64); SQS ``CreateQueue``
-  QueueName (1-80 alphanumerics, ``-`` and ``_``); SNS ``CreateTopic`` Name (1-256 alphanumerics, ``-`` and ``_``);
+  applied, like the 128-character comment limit next to them); EventBridge ``PutRule`` Name
+  (``[\\.\\-_A-Za-z0-9]+``, 1-64); SQS ``CreateQueue`` QueueName (1-80 alphanumerics, ``-`` and ``_``); SNS
+  ``CreateTopic`` Name (1-256 alphanumerics, ``-`` and ``_``);
   MediaConvert queue and job template names (API reference states no limit: 1-128 letters, digits, ``-`` and ``_``);
   CloudWatch Logs ``CreateLogGroup`` (1-512 of ``[\\.\\-_/#A-Za-z0-9]``).
 * ARNs - "Amazon Resource Names (ARNs)" in the IAM user guide (``arn:partition:service:region:account:resource``)

@@ -21,6 +21,7 @@ The registrable domain comes from the Public Suffix List as the Python package `
 controller requirement only when player origins are set).
 """
 
+import functools
 import re
 
 from ansible_collections.storytime.video_infra.plugins.module_utils.naming_rules import show_value
@@ -37,21 +38,24 @@ VARIABLE = "cloudfront_hls_player_origins"
 DOMAIN_VARIABLE = "cloudfront_hls_domain_name"
 # An origin as a browser sends it in the Origin header: scheme, host and a port only when it is not the default.
 # Lowercase host names only (browsers send them lowercased); no path, no trailing slash.
-_ORIGIN = re.compile(r"^https://(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?::(?P<port>[0-9]{1,5}))?$")
-_psl = None
+_ORIGIN = re.compile(
+    r"^https://(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?::(?P<port>[0-9]{1,5}))?$"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _loaded_suffix_list():
+    return PublicSuffixList()
 
 
 def _suffix_list():
-    global _psl  # pylint: disable=global-statement
     if not HAS_PUBLICSUFFIXLIST:
         raise ValueError(
             f"{VARIABLE} needs the Python package publicsuffixlist on the controller (pip install "
             "publicsuffixlist; requirements.txt pins it): the cookie domain is the registrable domain of the "
             "Public Suffix List"
         )
-    if _psl is None:
-        _psl = PublicSuffixList()
-    return _psl
+    return _loaded_suffix_list()
 
 
 def registrable_domain(host):
@@ -81,9 +85,9 @@ def web_playback_problems(origins, domain_name, variable=VARIABLE, domain_variab
         port = _ORIGIN.match(origin).group("port") if isinstance(origin, str) and _ORIGIN.match(origin) else None
         if not isinstance(origin, str) or origin_host(origin) is None:
             problems.append(
-                f"{variable}[{index}]: {show_value(origin)} is not a browser origin: https://, a lowercase host name and an "
-                "optional port, without path or trailing slash (for example https://app.example.com). Players "
-                "send credentials, and CORS refuses '*' with credentials"
+                f"{variable}[{index}]: {show_value(origin)} is not a browser origin: https://, a lowercase host "
+                "name and an optional port, without path or trailing slash (for example https://app.example.com). "
+                "Players send credentials, and CORS refuses '*' with credentials"
             )
         elif port and not 1 <= int(port) <= 65535:
             problems.append(f"{variable}[{index}]: {show_value(origin)}: port {port} is outside 1 to 65535")
@@ -110,10 +114,10 @@ def web_playback_problems(origins, domain_name, variable=VARIABLE, domain_variab
         host = origin_host(origin)
         if registrable_domain(host) != domain:
             problems.append(
-                f"{variable}[{index}]: {show_value(origin)} is not under {show_value(domain)}, the registrable domain of "
-                f"{domain_variable} {show_value(domain_name)}: the app on that origin could not set cookies the distribution "
-                "receives (browsers refuse cookies for another site). Serve the player from a host under "
-                f"{show_value(domain)} or give the distribution a custom domain under "
+                f"{variable}[{index}]: {show_value(origin)} is not under {show_value(domain)}, the registrable "
+                f"domain of {domain_variable} {show_value(domain_name)}: the app on that origin could not set cookies "
+                "the distribution receives (browsers refuse cookies for another site). Serve the player from a host "
+                f"under {show_value(domain)} or give the distribution a custom domain under "
                 f"{show_value(registrable_domain(host) or host)}"
             )
     return problems

@@ -103,7 +103,6 @@ def test_the_cookie_domain_is_the_registrable_domain(domain_name, expected):
 
 def test_without_the_public_suffix_list_the_message_says_what_to_install(monkeypatch):
     monkeypatch.setattr(web_playback, "HAS_PUBLICSUFFIXLIST", False)
-    monkeypatch.setattr(web_playback, "_psl", None)
     with pytest.raises(ValueError, match="needs the Python package publicsuffixlist"):
         web_playback_problems(["https://app.storytime.test"], DOMAIN)
     assert web_playback_problems([], "") == []
