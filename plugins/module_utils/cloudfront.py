@@ -18,6 +18,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.common impor
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt as _create_or_adopt
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
 MISSING_CODES = [
@@ -193,3 +194,116 @@ def ensure_tags(client, arn, current, desired, *, purge, check_mode):
             f"tag {arn}", client.tag_resource, Resource=arn, Tags={"Items": ansible_dict_to_boto3_tag_list(tags)}
         ),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Custom policies found by name (cache policies, response headers policies)
+
+
+class NamedPolicy:
+    """A custom CloudFront policy managed by name: ``shape`` is the API's name for it (``CachePolicy``,
+    ``ResponseHeadersPolicy``), ``from_api``/``to_api`` convert its ``<shape>Config`` to the module's options and
+    back, ``in_use_advice`` completes the message when CloudFront refuses to delete a policy a behaviour uses.
+
+    The list call returns every policy's whole configuration, so a converged policy costs that one call; an update
+    reads the ETag first (:func:`update_existing`), a create that loses a race adopts the winner
+    (:func:`create_or_adopt`), and ``key`` (``cache_policy``, ...) names the result and the diff.
+    """
+
+    def __init__(self, client, shape, words, *, from_api, to_api, in_use_advice):
+        self.client = client
+        self.shape = shape
+        self.words = words
+        self.key = words.replace(" ", "_")
+        self.config = f"{shape}Config"
+        self.from_api = from_api
+        self.to_api = to_api
+        self.in_use_advice = in_use_advice
+
+    def _api(self, verb, plural=False):
+        name = self.key[: -len("policy")] + "policies" if plural else self.key
+        return getattr(self.client, f"{verb}_{name}")
+
+    def find(self, name):
+        """The policy called ``name`` (``{"Id": ..., "<shape>Config": ...}``), or ``None``."""
+        items = list_all(
+            f"list {self.words.replace('policy', 'policies')}",
+            self._api("list", True),
+            f"{self.shape}List",
+            Type="custom",
+        )
+        matches = [item[self.shape] for item in items if item[self.shape][self.config]["Name"] == name]
+        return matches[0] if matches else None
+
+    @staticmethod
+    def with_id(policy_id, policy):
+        return {"id": policy_id, **policy}
+
+    def ensure_present(self, module, desired, problems_with):
+        """Create or converge the policy ``module.params["name"]``; ``desired(current)`` is the wanted options (from
+        the module's parameters over the current ones), ``problems_with(wanted)`` what CloudFront would refuse."""
+        name = module.params["name"]
+        found = self.find(name)
+        current = self.from_api(found[self.config]) if found else None
+        wanted = desired(current)
+        problems = problems_with(wanted)
+        if problems:
+            raise CloudFrontError(f"Invalid {self.words}: " + "; ".join(problems))
+
+        adopted = False
+        if found is None:
+            if module.check_mode:
+                return present_result(self.key, True, None, self.with_id(None, wanted))
+            created, found = create_or_adopt(
+                lambda: call(f"create {self.words} {name}", self._api("create"), **{self.config: self.to_api(wanted)})[
+                    self.shape
+                ],
+                lambda: self.find(name),
+                f"{self.shape}AlreadyExists",
+            )
+            if created:
+                return present_result(
+                    self.key, True, None, self.with_id(found["Id"], self.from_api(found[self.config]))
+                )
+            adopted = True  # converged below like any existing one; reported as created
+            current = self.from_api(found[self.config])
+
+        policy_id = found["Id"]
+
+        def read():
+            response = call(f"get {self.words} {policy_id}", self._api("get"), Id=policy_id)
+            return self.from_api(response[self.shape][self.config]), response["ETag"]
+
+        def write(policy, etag):
+            response = call(
+                f"update {self.words} {policy_id}",
+                self._api("update"),
+                Id=policy_id,
+                IfMatch=etag,
+                **{self.config: self.to_api(policy)},
+            )
+            return self.from_api(response[self.shape][self.config])
+
+        changed, before, after = update_existing(module, current, desired, lambda a, b: a != b, read=read, write=write)
+        before = None if adopted else self.with_id(policy_id, before)
+        return present_result(self.key, changed or adopted, before, self.with_id(policy_id, after))
+
+    def ensure_absent(self, module):
+        name = module.params["name"]
+        found = self.find(name)
+        if found is None:
+            return {"changed": False}
+        described = f"{self.words[0].upper()}{self.words[1:]} {name} ({found['Id']})"
+        if not module.check_mode:
+            delete_with_etag(
+                f"{self.words} {name} ({found['Id']})",
+                self._api("get"),
+                self._api("delete"),
+                found["Id"],
+                in_use_codes=[f"{self.shape}InUse"],
+                in_use_message=f"{described} is still used by a distribution's cache behaviour; {self.in_use_advice}",
+            )
+        return {
+            "changed": True,
+            "diff": {"before": self.with_id(found["Id"], self.from_api(found[self.config])), "after": {}},
+        }

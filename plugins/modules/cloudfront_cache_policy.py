@@ -168,7 +168,6 @@ cache_policy:
 
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 
 CREATE_DEFAULTS = {"min_ttl": 0, "default_ttl": 86400, "max_ttl": 31536000}
 # (option, API config key, behaviour option, list option, behaviours that take a list)
@@ -295,82 +294,23 @@ def problems_with(policy):
     return problems
 
 
-def find(client, name):
-    items = cf.list_all("list cache policies", client.list_cache_policies, "CachePolicyList", Type="custom")
-    matches = [item["CachePolicy"] for item in items if item["CachePolicy"]["CachePolicyConfig"]["Name"] == name]
-    return matches[0] if matches else None
-
-
-def with_id(policy_id, policy):
-    return {"id": policy_id, **policy}
+def policies(client):
+    return cf.NamedPolicy(
+        client,
+        "CachePolicy",
+        "cache policy",
+        from_api=from_api,
+        to_api=to_api,
+        in_use_advice="point the behaviour at another policy first.",
+    )
 
 
 def ensure_present(module, client):
-    params = module.params
-    found = find(client, params["name"])
-    current = from_api(found["CachePolicyConfig"]) if found else None
-    wanted = desired(params, current)
-    problems = problems_with(wanted)
-    if problems:
-        raise cf.CloudFrontError("Invalid cache policy: " + "; ".join(problems))
-
-    adopted = False
-    if found is None:
-        if module.check_mode:
-            return present_result("cache_policy", True, None, with_id(None, wanted))
-        created, found = cf.create_or_adopt(
-            lambda: cf.call(
-                f"create cache policy {params['name']}", client.create_cache_policy, CachePolicyConfig=to_api(wanted)
-            )["CachePolicy"],
-            lambda: find(client, params["name"]),
-            "CachePolicyAlreadyExists",
-        )
-        if created:
-            return present_result("cache_policy", True, None, with_id(found["Id"], wanted))
-        adopted = True  # converged below like any existing one; reported as created
-        current = from_api(found["CachePolicyConfig"])
-
-    policy_id = found["Id"]
-
-    def read():
-        response = cf.call(f"get cache policy {policy_id}", client.get_cache_policy, Id=policy_id)
-        return from_api(response["CachePolicy"]["CachePolicyConfig"]), response["ETag"]
-
-    def write(policy, etag):
-        response = cf.call(
-            f"update cache policy {policy_id}",
-            client.update_cache_policy,
-            Id=policy_id,
-            IfMatch=etag,
-            CachePolicyConfig=to_api(policy),
-        )
-        return from_api(response["CachePolicy"]["CachePolicyConfig"])
-
-    # The list summary holds the whole configuration: nothing but the list call when nothing changes.
-    changed, before, after = cf.update_existing(
-        module, current, lambda cur: desired(params, cur), lambda a, b: a != b, read=read, write=write
-    )
-    before = None if adopted else with_id(policy_id, before)
-    return present_result("cache_policy", changed or adopted, before, with_id(policy_id, after))
+    return policies(client).ensure_present(module, lambda current: desired(module.params, current), problems_with)
 
 
 def ensure_absent(module, client):
-    name = module.params["name"]
-    found = find(client, name)
-    if found is None:
-        return {"changed": False}
-    before = with_id(found["Id"], from_api(found["CachePolicyConfig"]))
-    if not module.check_mode:
-        cf.delete_with_etag(
-            f"cache policy {name} ({found['Id']})",
-            client.get_cache_policy,
-            client.delete_cache_policy,
-            found["Id"],
-            in_use_codes=["CachePolicyInUse"],
-            in_use_message=f"Cache policy {name} ({found['Id']}) is still used by a distribution's cache behaviour;"
-            " point the behaviour at another policy first.",
-        )
-    return {"changed": True, "diff": {"before": before, "after": {}}}
+    return policies(client).ensure_absent(module)
 
 
 def main():

@@ -306,7 +306,6 @@ import re
 
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
-from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 
 # CloudFront Developer Guide, "Understand response headers policies" and "Quotas" (general quotas on policies).
 MAX_CSP_LENGTH = 1783
@@ -592,98 +591,23 @@ def problems_with(policy):
     return problems
 
 
-def find(client, name):
-    items = cf.list_all(
-        "list response headers policies",
-        client.list_response_headers_policies,
-        "ResponseHeadersPolicyList",
-        Type="custom",
+def policies(client):
+    return cf.NamedPolicy(
+        client,
+        "ResponseHeadersPolicy",
+        "response headers policy",
+        from_api=from_api,
+        to_api=to_api,
+        in_use_advice="remove response_headers_policy_id from the behaviour first",
     )
-    matches = [
-        item["ResponseHeadersPolicy"]
-        for item in items
-        if item["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]["Name"] == name
-    ]
-    return matches[0] if matches else None
-
-
-def with_id(policy_id, policy):
-    return {"id": policy_id, **policy}
 
 
 def ensure_present(module, client):
-    params = module.params
-    found = find(client, params["name"])
-    current = from_api(found["ResponseHeadersPolicyConfig"]) if found else None
-    wanted = desired(params, current)
-    problems = problems_with(wanted)
-    if problems:
-        raise cf.CloudFrontError("Invalid response headers policy: " + "; ".join(problems))
-
-    adopted = False
-    if found is None:
-        if module.check_mode:
-            return present_result("response_headers_policy", True, None, with_id(None, wanted))
-        created, found = cf.create_or_adopt(
-            lambda: cf.call(
-                f"create response headers policy {params['name']}",
-                client.create_response_headers_policy,
-                ResponseHeadersPolicyConfig=to_api(wanted),
-            )["ResponseHeadersPolicy"],
-            lambda: find(client, params["name"]),
-            "ResponseHeadersPolicyAlreadyExists",
-        )
-        if created:
-            return present_result(
-                "response_headers_policy",
-                True,
-                None,
-                with_id(found["Id"], from_api(found["ResponseHeadersPolicyConfig"])),
-            )
-        adopted = True  # converged below like any existing one; reported as created
-        current = from_api(found["ResponseHeadersPolicyConfig"])
-
-    policy_id = found["Id"]
-
-    def read():
-        response = cf.call(f"get response headers policy {policy_id}", client.get_response_headers_policy, Id=policy_id)
-        return from_api(response["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]), response["ETag"]
-
-    def write(policy, etag):
-        response = cf.call(
-            f"update response headers policy {policy_id}",
-            client.update_response_headers_policy,
-            Id=policy_id,
-            IfMatch=etag,
-            ResponseHeadersPolicyConfig=to_api(policy),
-        )
-        return from_api(response["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"])
-
-    # The list summary holds the whole configuration: nothing but the list call when nothing changes.
-    changed, before, after = cf.update_existing(
-        module, current, lambda cur: desired(params, cur), lambda a, b: a != b, read=read, write=write
-    )
-    before = None if adopted else with_id(policy_id, before)
-    return present_result("response_headers_policy", changed or adopted, before, with_id(policy_id, after))
+    return policies(client).ensure_present(module, lambda current: desired(module.params, current), problems_with)
 
 
 def ensure_absent(module, client):
-    name = module.params["name"]
-    found = find(client, name)
-    if found is None:
-        return {"changed": False}
-    before = with_id(found["Id"], from_api(found["ResponseHeadersPolicyConfig"]))
-    if not module.check_mode:
-        cf.delete_with_etag(
-            f"response headers policy {name} ({found['Id']})",
-            client.get_response_headers_policy,
-            client.delete_response_headers_policy,
-            found["Id"],
-            in_use_codes=["ResponseHeadersPolicyInUse"],
-            in_use_message=f"Response headers policy {name} ({found['Id']}) is still attached to a distribution's"
-            " cache behaviour; remove response_headers_policy_id from the behaviour first",
-        )
-    return {"changed": True, "diff": {"before": before, "after": {}}}
+    return policies(client).ensure_absent(module)
 
 
 def argument_spec():

@@ -278,7 +278,8 @@ def test_delete_in_use_explains(runner):
     result = runner.run(mod.main, {"name": NAME, "state": "absent"})
 
     assert result.failed
-    assert "still attached to a distribution's cache behaviour" in result.result["msg"]
+    message = result.result["msg"]
+    assert "is still used by a distribution's cache behaviour; remove response_headers_policy_id" in message
     assert "ResponseHeadersPolicyInUse" in str(result.result)
 
 
