@@ -79,6 +79,7 @@ def check_web_players(aws, outputs) -> None:
     assert outputs["cloudfront_cookie_domain"] == "storytime.test"
     assert outputs["cloudfront_playback_domain_name"] == DOMAIN
     assert outputs["cloudfront_player_origins"] == ",".join(PLAYERS)
+    assert outputs["cloudfront_cookie_path"] == "/books/${BOOK_ID}/"
 
 
 def test_custom_domain_end_to_end(playbook, aws, tmp_path):
