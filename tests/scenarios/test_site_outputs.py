@@ -28,6 +28,11 @@ def test_outputs_as_files_and_ssm_parameters(playbook, aws, tmp_path):
 
     outputs = json.loads((tmp_path / "outputs" / "local.json").read_text())
     assert SPEC_OUTPUTS <= set(outputs)
+    # Without web players the signed cookies are set for the host players fetch from (docs/rails-ios.md).
+    assert outputs["cloudfront_playback_domain_name"] == outputs["cloudfront_domain_name"]
+    assert outputs["cloudfront_cookie_domain"] == outputs["cloudfront_domain_name"]
+    assert outputs["cloudfront_cookie_path"] == "/books/${BOOK_ID}/"
+    assert "cloudfront_player_origins" not in outputs
     dotenv = dict(
         line.split("=", 1) for line in (tmp_path / "outputs" / "local.env").read_text().splitlines() if "=" in line
     )
