@@ -84,7 +84,27 @@ def ensure_certificates(directory: Path) -> TLSFiles:
     files = TLSFiles.in_dir(directory)
     if files.exist() and _still_valid(files.cert_file, files.ca_file):
         return files
+    return issue_certificates(
+        directory,
+        ca_common_name=f"local AWS test CA ({directory.name})",
+        dns_names=DNS_NAMES,
+        ip_addresses=IP_ADDRESSES,
+        validity=VALIDITY,
+        server_common_name="localhost",
+    )
 
+
+def issue_certificates(
+    directory: Path,
+    *,
+    ca_common_name: str,
+    dns_names: tuple[str, ...] | list[str],
+    ip_addresses: tuple[str, ...] | list[str],
+    validity: datetime.timedelta,
+    server_common_name: str,
+) -> TLSFiles:
+    """A new CA (its key is thrown away) and one server certificate it signs for ``dns_names`` and
+    ``ip_addresses``, written to ``directory`` as :class:`TLSFiles` (the server key readable by its owner only)."""
     from cryptography import x509  # noqa: PLC0415
     from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
     from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
@@ -94,7 +114,7 @@ def ensure_certificates(directory: Path) -> TLSFiles:
 
     now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"local AWS test CA ({directory.name})")])
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ca_common_name)])
     ca_cert = (
         x509.CertificateBuilder()
         .subject_name(ca_name)
@@ -102,7 +122,7 @@ def ensure_certificates(directory: Path) -> TLSFiles:
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now)
-        .not_valid_after(now + VALIDITY)
+        .not_valid_after(now + validity)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -123,16 +143,16 @@ def ensure_certificates(directory: Path) -> TLSFiles:
     )
 
     server_key = ec.generate_private_key(ec.SECP256R1())
-    names: list[x509.GeneralName] = [x509.DNSName(name) for name in DNS_NAMES]
-    names += [x509.IPAddress(ipaddress.ip_address(address)) for address in IP_ADDRESSES]
+    names: list[x509.GeneralName] = [x509.DNSName(name) for name in dns_names]
+    names += [x509.IPAddress(ipaddress.ip_address(address)) for address in ip_addresses]
     server_cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, server_common_name)]))
         .issuer_name(ca_name)
         .public_key(server_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now)
-        .not_valid_after(now + VALIDITY)
+        .not_valid_after(now + validity)
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
@@ -143,6 +163,7 @@ def ensure_certificates(directory: Path) -> TLSFiles:
         .sign(ca_key, hashes.SHA256())
     )
 
+    files = TLSFiles.in_dir(directory)
     directory.mkdir(parents=True, exist_ok=True)
     _write_private(
         files.key_file,

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import ipaddress
 import json
 import os
 import shutil
@@ -37,6 +36,8 @@ from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from local_aws.tls import issue_certificates
 
 PLAYER_DIR = Path(__file__).resolve().parent
 NODE_MODULES = PLAYER_DIR / "node_modules"
@@ -76,70 +77,15 @@ class TestCA:
     @classmethod
     def issue(cls, directory: Path, names: list[str]) -> TestCA:
         """A new CA and one certificate for ``names`` (DNS names) and 127.0.0.1, valid for a day."""
-        from cryptography import x509  # noqa: PLC0415
-        from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
-        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
-        from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
-        from cryptography.x509.oid import ExtendedKeyUsageOID  # noqa: PLC0415
-        from cryptography.x509.oid import NameOID  # noqa: PLC0415
-
-        now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
-        later = now + datetime.timedelta(days=1)
-        ca_key = ec.generate_private_key(ec.SECP256R1())
-        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "storytime web player test CA")])
-        ca = (
-            x509.CertificateBuilder()
-            .subject_name(ca_name)
-            .issuer_name(ca_name)
-            .public_key(ca_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now)
-            .not_valid_after(later)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=False,
-                    content_commitment=False,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=True,
-                    crl_sign=True,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256())
+        files = issue_certificates(
+            directory,
+            ca_common_name="storytime web player test CA",
+            dns_names=names,
+            ip_addresses=["127.0.0.1"],
+            validity=datetime.timedelta(days=1),
+            server_common_name=names[0],
         )
-        key = ec.generate_private_key(ec.SECP256R1())
-        alt_names: list[x509.GeneralName] = [x509.DNSName(name) for name in names]
-        alt_names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
-            .issuer_name(ca_name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now)
-            .not_valid_after(later)
-            .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256())
-        )
-        directory.mkdir(parents=True, exist_ok=True)
-        found = cls(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
-        found.ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-        found.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        found.key_file.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-        )
-        return found
+        return cls(files.ca_file, files.cert_file, files.key_file)
 
     def server_context(self) -> ssl.SSLContext:
         """TLS 1.2+ server context with the issued certificate (no ALPN: HTTP/1.1, as the local edge speaks)."""
