@@ -144,6 +144,78 @@ def update_existing(module, current, desired_from, differs, *, read, write):
     return update_with_etag(read, desired_from, differs, write, check_mode=False)
 
 
+# ---------------------------------------------------------------------------------------------
+# IDs of resources given by name
+
+# kind -> (List operation, its list key, its parameters, item -> (name, id)). Only custom policies have names a
+# caller chooses; the managed ones are referred to by ID.
+_NAMED_KINDS = {
+    "origin access control": (
+        "list_origin_access_controls",
+        "OriginAccessControlList",
+        {},
+        lambda item: (item["Name"], item["Id"]),
+    ),
+    "cache policy": (
+        "list_cache_policies",
+        "CachePolicyList",
+        {"Type": "custom"},
+        lambda item: (item["CachePolicy"]["CachePolicyConfig"]["Name"], item["CachePolicy"]["Id"]),
+    ),
+    "response headers policy": (
+        "list_response_headers_policies",
+        "ResponseHeadersPolicyList",
+        {"Type": "custom"},
+        lambda item: (
+            item["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]["Name"],
+            item["ResponseHeadersPolicy"]["Id"],
+        ),
+    ),
+    "key group": (
+        "list_key_groups",
+        "KeyGroupList",
+        {},
+        lambda item: (item["KeyGroup"]["KeyGroupConfig"]["Name"], item["KeyGroup"]["Id"]),
+    ),
+    "public key": ("list_public_keys", "PublicKeyList", {}, lambda item: (item["Name"], item["Id"])),
+}
+
+
+def created_by_this_run(kind, name):
+    """What a name that does not exist yet resolves to in check mode: the ID is unknown until the run creates it."""
+    return f"(created by this run: {kind} {name})"
+
+
+class IdsByName:
+    """The IDs of CloudFront resources given by name: one (paginated) List call per resource type, made the first
+    time a name of that type is asked for.
+
+    A name that does not exist resolves to :func:`created_by_this_run` in check mode (an earlier task of the same
+    run would create it) and fails otherwise, naming the option it came from."""
+
+    def __init__(self, client, check_mode):
+        self.client = client
+        self.check_mode = check_mode
+        self._ids = {}
+
+    def _listed(self, kind):
+        if kind not in self._ids:
+            operation, list_key, params, name_and_id = _NAMED_KINDS[kind]
+            plural = kind[: -len("policy")] + "policies" if kind.endswith("policy") else kind + "s"
+            items = list_all(f"list {plural}", getattr(self.client, operation), list_key, **params)
+            self._ids[kind] = dict(name_and_id(item) for item in items)
+        return self._ids[kind]
+
+    def resolve(self, kind, name, option):
+        """The ID of the ``kind`` called ``name`` (given as ``option``)."""
+        found = self._listed(kind).get(name)
+        if found:
+            return found
+        if self.check_mode:
+            return created_by_this_run(kind, name)
+        raise CloudFrontError(f"{option}: there is no {kind} named {name!r} (it does not exist in this account).")
+
+
 def find_key_group(client, name):
     """The KeyGroup called ``name`` from the list (it carries the whole KeyGroupConfig), or ``None``."""
     summaries = list_all("list key groups", client.list_key_groups, "KeyGroupList")

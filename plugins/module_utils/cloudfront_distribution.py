@@ -288,28 +288,65 @@ def summarize(config):
     }
 
 
+# Per behaviour: (option with a name, kind of resource, option with the ID it replaces).
+_BEHAVIOR_NAMES = (
+    ("cache_policy_name", "cache policy", "cache_policy_id"),
+    ("response_headers_policy_name", "response headers policy", "response_headers_policy_id"),
+)
+
+
+def behavior_options(params):
+    """``(label, behaviour option)`` of the default behaviour and each cache behaviour that is set."""
+    behaviors = [("default_cache_behavior", params.get("default_cache_behavior"))]
+    behaviors += [(f"cache_behaviors[{i}]", b) for i, b in enumerate(params.get("cache_behaviors") or [])]
+    return [(label, behavior) for label, behavior in behaviors if behavior]
+
+
+def resolve_names(params, ids):
+    """``params`` with every name option replaced by the ID option it stands for, resolved by ``ids`` (a
+    :class:`~cloudfront.IdsByName`, asked only for the names given). An empty response headers policy name
+    means none, like an empty ID."""
+    resolved = copy.deepcopy(params)
+    for i, origin in enumerate(resolved.get("origins") or []):
+        name = origin.pop("origin_access_control_name", None)
+        if name:
+            origin["origin_access_control_id"] = ids.resolve(
+                "origin access control", name, f"origins[{i}].origin_access_control_name"
+            )
+    for label, behavior in behavior_options(resolved):
+        for name_option, kind, id_option in _BEHAVIOR_NAMES:
+            name = behavior.pop(name_option, None)
+            if name is not None:
+                behavior[id_option] = ids.resolve(kind, name, f"{label}.{name_option}") if name else ""
+        names = behavior.pop("trusted_key_group_names", None)
+        if names is not None:
+            behavior["trusted_key_groups"] = [
+                ids.resolve("key group", name, f"{label}.trusted_key_group_names") for name in names
+            ]
+    return resolved
+
+
 def option_problems(params):
     """Problems with the distribution options that CloudFront would refuse (messages name the option)."""
     problems = []
     origin_ids = [o["id"] for o in params.get("origins") or []]
     if len(origin_ids) != len(set(origin_ids)):
         problems.append("origins: each id must be unique")
-    behaviors = [("default_cache_behavior", params.get("default_cache_behavior"))]
-    behaviors += [(f"cache_behaviors[{i}]", b) for i, b in enumerate(params.get("cache_behaviors") or [])]
     patterns = [b["path_pattern"] for b in params.get("cache_behaviors") or []]
     if len(patterns) != len(set(patterns)):
         problems.append("cache_behaviors: each path_pattern must be unique")
-    for label, behavior in behaviors:
-        if not behavior:
-            continue
+    for label, behavior in behavior_options(params):
+        if not behavior.get("cache_policy_id") and not behavior.get("cache_policy_name"):
+            problems.append(f"{label}: one of cache_policy_id, cache_policy_name is required")
+        key_groups = behavior.get("trusted_key_groups") or behavior.get("trusted_key_group_names") or []
+        if len(key_groups) > 4:
+            problems.append(f"{label}.trusted_key_groups: CloudFront allows at most 4 key groups per behaviour")
         if origin_ids and behavior["target_origin_id"] not in origin_ids:
             problems.append(f"{label}.target_origin_id {behavior['target_origin_id']!r} is not one of the origins")
         cached = set(behavior.get("cached_methods") or ["GET", "HEAD"])
         allowed = set(behavior.get("allowed_methods") or ["GET", "HEAD"])
         if not cached <= allowed:
             problems.append(f"{label}.cached_methods must be a subset of allowed_methods")
-        if len(behavior.get("trusted_key_groups") or []) > 4:
-            problems.append(f"{label}.trusted_key_groups: CloudFront allows at most 4 key groups per behaviour")
     aliases = params.get("aliases") or []
     certificate = params.get("viewer_certificate") or {}
     if aliases and params.get("viewer_certificate") is not None and not certificate.get("acm_certificate_arn"):

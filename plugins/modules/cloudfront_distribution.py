@@ -21,6 +21,16 @@ description:
     list). A second identical run reads the configuration and writes nothing.
   - Updates use the distribution's ETag (C(IfMatch)); a concurrent change makes the module read again and
     retry.
+  - The origin access control, the cache policies, the response headers policies and the trusted key groups can be
+    given by name instead of ID (O(origins[].origin_access_control_name), O(default_cache_behavior.cache_policy_name),
+    O(default_cache_behavior.response_headers_policy_name), O(default_cache_behavior.trusted_key_group_names) and the
+    same options of O(cache_behaviors)). The module looks them up with one list call per resource type (only for the
+    types named), so a playbook that creates them in earlier tasks needs no IDs from their results.
+  - >-
+    A name that does not exist fails the task, naming the option and the name. In check mode it does not fail, since
+    an earlier task of the same run would create the resource: the prediction then holds
+    V((created by this run: <kind> <name>\)) where the ID will be, for example
+    V((created by this run: key group storytime-prod-hls-signers\)), and the task reports a change.
   - Unlike M(community.aws.cloudfront_distribution), this module supports origin access control, trusted key
     groups, check mode and an idempotent second run.
 author:
@@ -66,8 +76,16 @@ options:
         type: str
         default: ""
       origin_access_control_id:
-        description: ID of the origin access control that signs requests to this origin.
+        description:
+          - ID of the origin access control that signs requests to this origin.
+          - Mutually exclusive with O(origins[].origin_access_control_name).
         type: str
+      origin_access_control_name:
+        description:
+          - Name of the origin access control that signs requests to this origin, looked up in the account.
+          - Mutually exclusive with O(origins[].origin_access_control_id).
+        type: str
+        version_added: 0.2.0
       custom_origin_config:
         description:
           - For a non-S3 (custom) origin. When omitted the origin is an S3 origin (without an origin access
@@ -122,22 +140,43 @@ options:
         type: bool
         default: true
       cache_policy_id:
-        description: ID of the cache policy.
+        description:
+          - ID of the cache policy.
+          - This or O(default_cache_behavior.cache_policy_name) is required.
         type: str
-        required: true
+      cache_policy_name:
+        description:
+          - Name of a custom cache policy, looked up in the account.
+          - Mutually exclusive with O(default_cache_behavior.cache_policy_id).
+        type: str
+        version_added: 0.2.0
       origin_request_policy_id:
         description: ID of an origin request policy.
         type: str
       response_headers_policy_id:
-        description: ID of a response headers policy.
+        description: ID of a response headers policy; V("") for none.
         type: str
+      response_headers_policy_name:
+        description:
+          - Name of a custom response headers policy, looked up in the account; V("") for none.
+          - Mutually exclusive with O(default_cache_behavior.response_headers_policy_id).
+        type: str
+        version_added: 0.2.0
       trusted_key_groups:
         description:
           - IDs of the key groups whose public keys may sign URLs and cookies for this behaviour. When set,
             CloudFront answers 403 to requests without a valid signature. Empty means the behaviour is public.
+          - Neither this nor O(default_cache_behavior.trusted_key_group_names) set means empty.
+          - Mutually exclusive with O(default_cache_behavior.trusted_key_group_names).
         type: list
         elements: str
-        default: []
+      trusted_key_group_names:
+        description:
+          - Names of the key groups whose public keys may sign URLs and cookies for this behaviour, looked up in the
+            account. Mutually exclusive with O(default_cache_behavior.trusted_key_groups).
+        type: list
+        elements: str
+        version_added: 0.2.0
   cache_behaviors:
     description:
       - The ordered cache behaviours; CloudFront uses the first whose path pattern matches.
@@ -174,20 +213,42 @@ options:
         type: bool
         default: true
       cache_policy_id:
-        description: ID of the cache policy.
+        description:
+          - ID of the cache policy.
+          - This or O(cache_behaviors[].cache_policy_name) is required.
         type: str
-        required: true
+      cache_policy_name:
+        description:
+          - Name of a custom cache policy, looked up in the account.
+          - Mutually exclusive with O(cache_behaviors[].cache_policy_id).
+        type: str
+        version_added: 0.2.0
       origin_request_policy_id:
         description: ID of an origin request policy.
         type: str
       response_headers_policy_id:
-        description: ID of a response headers policy.
+        description: ID of a response headers policy; V("") for none.
         type: str
+      response_headers_policy_name:
+        description:
+          - Name of a custom response headers policy, looked up in the account; V("") for none.
+          - Mutually exclusive with O(cache_behaviors[].response_headers_policy_id).
+        type: str
+        version_added: 0.2.0
       trusted_key_groups:
-        description: IDs of the key groups that may sign URLs and cookies for this behaviour.
+        description:
+          - IDs of the key groups that may sign URLs and cookies for this behaviour; neither this nor
+            O(cache_behaviors[].trusted_key_group_names) set means none (a public behaviour).
+          - Mutually exclusive with O(cache_behaviors[].trusted_key_group_names).
         type: list
         elements: str
-        default: []
+      trusted_key_group_names:
+        description:
+          - Names of the key groups that may sign URLs and cookies for this behaviour, looked up in the account.
+            Mutually exclusive with O(cache_behaviors[].trusted_key_groups).
+        type: list
+        elements: str
+        version_added: 0.2.0
   aliases:
     description: Alternate domain names (CNAMEs); they need O(viewer_certificate.acm_certificate_arn).
     type: list
@@ -274,6 +335,8 @@ notes:
   - A new distribution needs O(origins) and O(default_cache_behavior).
   - CloudFront answers C(TrustedKeyGroupDoesNotExist), C(NoSuchCachePolicy) or an origin access control error
     when a referenced ID does not exist; the module reports that error and changes nothing.
+  - Each kind of resource given by name costs one list call per task (C(ListOriginAccessControls),
+    C(ListCachePolicies) and C(ListResponseHeadersPolicies) of type C(custom), C(ListKeyGroups)); IDs cost none.
   - >-
     Why this module and not M(community.aws.cloudfront_distribution) (11.2.0): its S3 origins take an origin
     access identity only (there is no origin access control option); its cache behaviours have no trusted key
@@ -288,7 +351,26 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: HLS distribution; every path needs a signed cookie
+- name: HLS distribution; every path needs a signed cookie (the policies and the key group by name)
+  storytime.video_infra.cloudfront_distribution:
+    comment: storytime-prod-hls
+    origins:
+      - id: hls-bucket
+        domain_name: storytime-hls-outputs-prod.s3.eu-west-1.amazonaws.com
+        origin_access_control_name: storytime-prod-hls
+    default_cache_behavior:
+      target_origin_id: hls-bucket
+      cache_policy_name: storytime-prod-hls-segments
+      trusted_key_group_names: [storytime-prod-hls-signers]
+    cache_behaviors:
+      - path_pattern: books/*.m3u8
+        target_origin_id: hls-bucket
+        cache_policy_name: storytime-prod-hls-manifests
+        trusted_key_group_names: [storytime-prod-hls-signers]
+    price_class: PriceClass_100
+  register: distribution
+
+- name: The same with the IDs from earlier tasks' results
   storytime.video_infra.cloudfront_distribution:
     comment: storytime-prod-hls
     origins:
@@ -428,6 +510,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront_distribution as dist
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 
 
 def find(client, params):
@@ -477,17 +560,17 @@ def result_of(ids, config, tags):
     return result
 
 
-def create(module, client):
-    params = module.params
+def ensure_created(module, client, params):
+    """Create the distribution: ``(True, ids, config)`` (predicted in check mode, without ids), or
+    ``(False, ids, None)`` when the create answered that it exists (the caller converges that one)."""
     if not params["origins"] or not params["default_cache_behavior"]:
         raise cf.CloudFrontError("A new distribution needs origins and default_cache_behavior.")
     config = dist.apply_options(
         dist.new_config(params["caller_reference"] or params["comment"], params["comment"]), params
     )
-    tags = params["tags"] or {}
     if module.check_mode:
-        after = result_of((None, None, None, "InProgress"), config, tags if params["tags"] is not None else None)
-        return {"changed": True, "distribution": after, "diff": {"before": {}, "after": after}}
+        return True, (None, None, None, "InProgress"), config
+    tags = params["tags"] or {}
 
     def create_call():
         if tags:
@@ -507,21 +590,17 @@ def create(module, client):
     # response, or racing another run, answers DistributionAlreadyExists instead of making a second distribution.
     created_now, created = cf.create_or_adopt(create_call, lambda: find(client, params), "DistributionAlreadyExists")
     if not created_now:
-        result = update(module, client, created)
-        result["changed"] = True  # reported as created, like the create whose response was lost
-        result["diff"] = {"before": {}, "after": result["distribution"]}
-        return result
+        return False, created, None
     ids = (created["Id"], created["ARN"], created["DomainName"], created["Status"])
     if params["wait"]:
         wait_deployed(module, client, created["Id"])
         ids = (*ids[:3], "Deployed")
-    after = result_of(ids, created["DistributionConfig"], tags if params["tags"] is not None else None)
-    return {"changed": True, "distribution": after, "diff": {"before": {}, "after": after}}
+    return True, ids, created["DistributionConfig"]
 
 
-def update(module, client, ids):
-    params = module.params
-    dist_id = ids[0]
+def ensure_config(module, client, params, dist_id):
+    """``(changed, before, after)``: the DistributionConfig brought to the options with the ETag cycle; ``after`` is
+    the configuration UpdateDistribution answers (predicted in check mode)."""
 
     def read():
         return read_config(client, dist_id)
@@ -542,24 +621,28 @@ def update(module, client, ids):
         )
         return response["Distribution"]["DistributionConfig"]
 
-    changed, before, after = cf.update_with_etag(read, desired_from, differs, write, module.check_mode)
+    return cf.update_with_etag(read, desired_from, differs, write, module.check_mode)
 
-    tags_before = tags_after = None
-    if params["tags"] is not None:
-        tags_before = cf.get_tags(client, ids[1])
-        tags_changed, tags_after = cf.ensure_tags(
-            client, ids[1], tags_before, params["tags"], purge=params["purge_tags"], check_mode=module.check_mode
-        )
-        changed = changed or tags_changed
-    if changed and params["wait"] and not module.check_mode:
-        wait_deployed(module, client, dist_id)
-        ids = (*ids[:3], "Deployed")
-    elif changed:
-        ids = (*ids[:3], "InProgress")
-    result = {"changed": changed, "distribution": result_of(ids, after, tags_after)}
-    if changed:
-        result["diff"] = {"before": result_of(ids, before, tags_before), "after": result["distribution"]}
-    return result
+
+def ensure_distribution_tags(module, client, arn, params):
+    """``(changed, before, after)`` of the tags; ``(False, None, None)`` when O(tags) is not set."""
+    if params["tags"] is None:
+        return False, None, None
+    before = cf.get_tags(client, arn)
+    changed, after = cf.ensure_tags(
+        client, arn, before, params["tags"], purge=params["purge_tags"], check_mode=module.check_mode
+    )
+    return changed, before, after
+
+
+def ensure_deployed(module, client, ids, changed):
+    """The ids with the status after the task: a change makes it InProgress, or Deployed once waited for."""
+    if not changed:
+        return ids
+    if module.params["wait"] and not module.check_mode:
+        wait_deployed(module, client, ids[0])
+        return (*ids[:3], "Deployed")
+    return (*ids[:3], "InProgress")
 
 
 def delete(module, client, ids):
@@ -592,8 +675,22 @@ def delete(module, client, ids):
 
 
 def ensure_present(module, client):
-    ids = find(client, module.params)
-    return create(module, client) if ids is None else update(module, client, ids)
+    # Names become IDs first (one list call per kind named); in check mode a missing one is predicted.
+    params = dist.resolve_names(module.params, cf.IdsByName(client, module.check_mode))
+    ids = find(client, params)
+    adopted = False
+    if ids is None:
+        created, ids, config = ensure_created(module, client, params)
+        if created:
+            tags = (params["tags"] or {}) if params["tags"] is not None else None
+            return present_result("distribution", True, None, result_of(ids, config, tags))
+        adopted = True  # converged below like any existing one; reported as created
+    config_changed, before, after = ensure_config(module, client, params, ids[0])
+    tags_changed, tags_before, tags_after = ensure_distribution_tags(module, client, ids[1], params)
+    changed = config_changed or tags_changed
+    ids = ensure_deployed(module, client, ids, changed)
+    before = None if adopted else result_of(ids, before, tags_before)
+    return present_result("distribution", changed or adopted, before, result_of(ids, after, tags_after))
 
 
 def ensure_absent(module, client):
@@ -615,11 +712,19 @@ def main():
         ),
         cached_methods=dict(type="list", elements="str", default=["GET", "HEAD"], choices=["GET", "HEAD", "OPTIONS"]),
         compress=dict(type="bool", default=True),
-        cache_policy_id=dict(type="str", required=True),
+        cache_policy_id=dict(type="str"),
+        cache_policy_name=dict(type="str"),
         origin_request_policy_id=dict(type="str"),
         response_headers_policy_id=dict(type="str"),
-        trusted_key_groups=dict(type="list", elements="str", default=[], no_log=False),
+        response_headers_policy_name=dict(type="str"),
+        trusted_key_groups=dict(type="list", elements="str", no_log=False),
+        trusted_key_group_names=dict(type="list", elements="str", no_log=False),
     )
+    behavior_exclusive = [
+        ("cache_policy_id", "cache_policy_name"),
+        ("response_headers_policy_id", "response_headers_policy_name"),
+        ("trusted_key_groups", "trusted_key_group_names"),
+    ]
     argument_spec = dict(
         comment=dict(type="str", required=True),
         distribution_id=dict(type="str"),
@@ -634,6 +739,7 @@ def main():
                 domain_name=dict(type="str", required=True),
                 origin_path=dict(type="str", default=""),
                 origin_access_control_id=dict(type="str"),
+                origin_access_control_name=dict(type="str"),
                 custom_origin_config=dict(
                     type="dict",
                     options=dict(
@@ -646,10 +752,14 @@ def main():
                     ),
                 ),
             ),
+            mutually_exclusive=[("origin_access_control_id", "origin_access_control_name")],
         ),
-        default_cache_behavior=dict(type="dict", options=behavior),
+        default_cache_behavior=dict(type="dict", options=behavior, mutually_exclusive=behavior_exclusive),
         cache_behaviors=dict(
-            type="list", elements="dict", options=dict(path_pattern=dict(type="str", required=True), **behavior)
+            type="list",
+            elements="dict",
+            options=dict(path_pattern=dict(type="str", required=True), **behavior),
+            mutually_exclusive=behavior_exclusive,
         ),
         aliases=dict(type="list", elements="str"),
         viewer_certificate=dict(

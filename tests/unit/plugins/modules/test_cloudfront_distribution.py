@@ -434,3 +434,326 @@ def test_geo_restriction_none_lifts_a_foreign_restriction(runner):
 
     assert not result.failed, result.result
     assert result.result["changed"] is True
+
+
+# ---------------------------------------------------------------------------------------------
+# Names instead of IDs: one list call per kind named, the prediction of names a run would create
+
+CACHE_KEY = {
+    "EnableAcceptEncodingGzip": True,
+    "HeadersConfig": {"HeaderBehavior": "none"},
+    "CookiesConfig": {"CookieBehavior": "none"},
+    "QueryStringsConfig": {"QueryStringBehavior": "none"},
+}
+NAMED_BEHAVIOR = {
+    "target_origin_id": "hls-bucket",
+    "cache_policy_name": "unit-segments",
+    "trusted_key_group_names": ["unit-signers"],
+}
+NAMED_ARGS = {
+    **ARGS,
+    "origins": [
+        {
+            "id": "hls-bucket",
+            "domain_name": "storytime-hls-outputs-unit.s3.eu-west-1.amazonaws.com",
+            "origin_access_control_name": "unit-oac",
+        }
+    ],
+    "default_cache_behavior": NAMED_BEHAVIOR,
+    "cache_behaviors": [
+        {
+            **NAMED_BEHAVIOR,
+            "path_pattern": "books/*.m3u8",
+            "cache_policy_name": "unit-manifests",
+            "response_headers_policy_name": "unit-players",
+        },
+        {**NAMED_BEHAVIOR, "path_pattern": "books/*", "response_headers_policy_name": ""},
+    ],
+}
+
+
+def oacs_listed(stub, *names, marker=None, next_marker=None):
+    items = [
+        {
+            "Id": f"id-of-{name}",
+            "Description": "",
+            "Name": name,
+            "SigningProtocol": "sigv4",
+            "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "s3",
+        }
+        for name in names
+    ]
+    page = {"Marker": marker or "", "MaxItems": 1, "IsTruncated": bool(next_marker), "Quantity": len(items)}
+    if items:
+        page["Items"] = items
+    if next_marker:
+        page["NextMarker"] = next_marker
+    stub.add_response(
+        "list_origin_access_controls", {"OriginAccessControlList": page}, {"Marker": marker} if marker else {}
+    )
+
+
+def cache_policies_listed(stub, *names):
+    items = [
+        {
+            "Type": "custom",
+            "CachePolicy": {
+                "Id": f"id-of-{name}",
+                "LastModifiedTime": "2026-11-24T00:00:00Z",
+                "CachePolicyConfig": {"Name": name, "MinTTL": 0, "ParametersInCacheKeyAndForwardedToOrigin": CACHE_KEY},
+            },
+        }
+        for name in names
+    ]
+    stub.add_response(
+        "list_cache_policies",
+        {"CachePolicyList": {"MaxItems": 100, "Quantity": len(items), "Items": items}},
+        {"Type": "custom"},
+    )
+
+
+def response_headers_policies_listed(stub, *names):
+    items = [
+        {
+            "Type": "custom",
+            "ResponseHeadersPolicy": {
+                "Id": f"id-of-{name}",
+                "LastModifiedTime": "2026-11-24T00:00:00Z",
+                "ResponseHeadersPolicyConfig": {"Name": name},
+            },
+        }
+        for name in names
+    ]
+    stub.add_response(
+        "list_response_headers_policies",
+        {"ResponseHeadersPolicyList": {"MaxItems": 100, "Quantity": len(items), "Items": items}},
+        {"Type": "custom"},
+    )
+
+
+def key_groups_listed(stub, *names):
+    items = [
+        {
+            "KeyGroup": {
+                "Id": f"id-of-{name}",
+                "LastModifiedTime": "2026-11-24T00:00:00Z",
+                "KeyGroupConfig": {"Name": name, "Items": ["K2JCJMDEHXQW5F"]},
+            }
+        }
+        for name in names
+    ]
+    stub.add_response(
+        "list_key_groups", {"KeyGroupList": {"MaxItems": 100, "Quantity": len(items), "Items": items}}, {}
+    )
+
+
+def all_names_listed(stub, *, missing=(), lists=4):
+    """Each kind's list once, in the order the module resolves them (the first ``lists`` of them); names in
+    ``missing`` are not listed."""
+
+    def present(*names):
+        return [name for name in names if name not in missing]
+
+    calls = [
+        lambda: oacs_listed(stub, *present("unit-oac"), "someone-elses-oac"),
+        lambda: cache_policies_listed(stub, *present("unit-segments", "unit-manifests")),
+        lambda: key_groups_listed(stub, *present("unit-signers")),
+        lambda: response_headers_policies_listed(stub, *present("unit-players")),
+    ]
+    for call in calls[:lists]:
+        call()
+
+
+def config_by_ids():
+    """The configuration the same distribution has when given by IDs (the ones the stubs list)."""
+    behavior = {"target_origin_id": "hls-bucket", "trusted_key_groups": ["id-of-unit-signers"]}
+    args = {
+        **ARGS,
+        "origins": [{**ARGS["origins"][0], "origin_access_control_id": "id-of-unit-oac"}],
+        "default_cache_behavior": {**behavior, "cache_policy_id": "id-of-unit-segments"},
+        "cache_behaviors": [
+            {
+                **behavior,
+                "path_pattern": "books/*.m3u8",
+                "cache_policy_id": "id-of-unit-manifests",
+                "response_headers_policy_id": "id-of-unit-players",
+            },
+            {**behavior, "path_pattern": "books/*", "cache_policy_id": "id-of-unit-segments"},
+        ],
+    }
+    return dist.apply_options(dist.new_config(COMMENT, COMMENT), module_params(args))
+
+
+def test_names_are_resolved_with_one_list_call_per_kind(runner):
+    stub = runner.stub("cloudfront")
+    all_names_listed(stub)
+    listed(stub)
+    config = config_by_ids()
+    stub.add_response(
+        "create_distribution",
+        {"Distribution": distribution(config, "InProgress"), "ETag": "E1", "Location": "x"},
+        {"DistributionConfig": config},
+    )
+
+    result = runner.run(mod.main, NAMED_ARGS)
+
+    assert not result.failed, result.result
+    stub.assert_no_pending_responses()
+    out = result.result["distribution"]
+    assert out["origins"][0]["origin_access_control_id"] == "id-of-unit-oac"
+    assert out["default_cache_behavior"]["cache_policy_id"] == "id-of-unit-segments"
+    assert [b["cache_policy_id"] for b in out["cache_behaviors"]] == ["id-of-unit-manifests", "id-of-unit-segments"]
+    assert [b["response_headers_policy_id"] for b in out["cache_behaviors"]] == ["id-of-unit-players", None]
+    assert out["cache_behaviors"][1]["trusted_key_groups"] == ["id-of-unit-signers"]
+
+
+def test_names_of_a_converged_distribution_cost_the_lists_only(runner):
+    stub = runner.stub("cloudfront")
+    config = config_by_ids()
+    all_names_listed(stub)
+    listed(stub, summary(config))
+    stub.add_response("get_distribution_config", {"DistributionConfig": config, "ETag": "E5"}, {"Id": DIST_ID})
+
+    result = runner.run(mod.main, NAMED_ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+    stub.assert_no_pending_responses()
+
+
+def test_list_of_names_follows_next_marker(runner):
+    stub = runner.stub("cloudfront")
+    oacs_listed(stub, "other", next_marker="page-2")
+    oacs_listed(stub, "unit-oac", marker="page-2")
+    config = desired_config()
+    config["Origins"]["Items"][0]["OriginAccessControlId"] = "id-of-unit-oac"
+    listed(stub, summary(config))
+    stub.add_response("get_distribution_config", {"DistributionConfig": config, "ETag": "E5"}, {"Id": DIST_ID})
+    origin = {**ARGS["origins"][0], "origin_access_control_name": "unit-oac"}
+    del origin["origin_access_control_id"]
+
+    result = runner.run(mod.main, {**ARGS, "origins": [origin]})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+    stub.assert_no_pending_responses()
+
+
+# (missing name, its kind, the option that names it, how many lists the module makes before it fails)
+MISSING = [
+    pytest.param("unit-oac", "origin access control", "origins[0].origin_access_control_name", 1, id="oac"),
+    pytest.param("unit-manifests", "cache policy", "cache_behaviors[0].cache_policy_name", 3, id="cache-policy"),
+    pytest.param("unit-signers", "key group", "default_cache_behavior.trusted_key_group_names", 3, id="key-group"),
+    pytest.param(
+        "unit-players",
+        "response headers policy",
+        "cache_behaviors[0].response_headers_policy_name",
+        4,
+        id="response-headers-policy",
+    ),
+]
+
+
+@pytest.mark.parametrize("missing, kind, option, lists", MISSING)
+def test_a_missing_name_fails_outside_check_mode_and_writes_nothing(runner, missing, kind, option, lists):
+    stub = runner.stub("cloudfront")
+    # Only the lists before the failure are queued: the runner fails on any call not queued (a distribution look-up,
+    # a write) and on any queued call not made.
+    all_names_listed(stub, missing=[missing], lists=lists)
+
+    result = runner.run(mod.main, NAMED_ARGS)
+
+    assert result.failed
+    assert (
+        result.result["msg"] == f"{option}: there is no {kind} named {missing!r} (it does not exist in this account)."
+    )
+
+
+@pytest.mark.parametrize("missing, kind, option, lists", MISSING)
+def test_a_missing_name_is_predicted_in_check_mode(runner, missing, kind, option, lists):
+    stub = runner.stub("cloudfront")
+    config = config_by_ids()
+    all_names_listed(stub, missing=[missing])
+    listed(stub, summary(config))
+    stub.add_response("get_distribution_config", {"DistributionConfig": config, "ETag": "E5"}, {"Id": DIST_ID})
+
+    result = runner.run(mod.main, {**NAMED_ARGS, "_ansible_check_mode": True})
+
+    assert not result.failed, result.result
+    stub.assert_no_pending_responses()  # no write was queued, and every queued read was made
+    assert result.result["changed"] is True
+    marker = f"(created by this run: {kind} {missing})"
+    before, after = result.result["diff"]["before"], result.result["diff"]["after"]
+    assert marker not in str(before)
+    assert marker in str(after)
+    ids = {
+        "unit-oac": lambda d: d["origins"][0]["origin_access_control_id"],
+        "unit-manifests": lambda d: d["cache_behaviors"][0]["cache_policy_id"],
+        "unit-signers": lambda d: d["default_cache_behavior"]["trusted_key_groups"][0],
+        "unit-players": lambda d: d["cache_behaviors"][0]["response_headers_policy_id"],
+    }[missing]
+    assert ids(before) == f"id-of-{missing}"
+    assert ids(after) == marker
+
+
+def test_check_mode_on_a_fresh_account_predicts_every_name(runner):
+    stub = runner.stub("cloudfront")
+    oacs_listed(stub)
+    cache_policies_listed(stub)
+    key_groups_listed(stub)
+    response_headers_policies_listed(stub)
+    listed(stub)
+
+    result = runner.run(mod.main, {**NAMED_ARGS, "_ansible_check_mode": True})
+
+    assert not result.failed, result.result
+    stub.assert_no_pending_responses()
+    after = result.result["diff"]["after"]
+    assert result.result["diff"]["before"] == {}
+    assert after["origins"][0]["origin_access_control_id"] == "(created by this run: origin access control unit-oac)"
+    assert after["default_cache_behavior"]["trusted_key_groups"] == ["(created by this run: key group unit-signers)"]
+    assert after["cache_behaviors"][1]["cache_policy_id"] == "(created by this run: cache policy unit-segments)"
+
+
+def test_ids_need_no_list_call(runner):
+    """The ID options of standalone users: no name, no list of origin access controls, policies or key groups."""
+    stub = runner.stub("cloudfront")
+    config = desired_config()
+    listed(stub, summary(config))
+    stub.add_response("get_distribution_config", {"DistributionConfig": config, "ETag": "E5"}, {"Id": DIST_ID})
+
+    result = runner.run(mod.main, ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+    stub.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (
+            {"origins": [{**ARGS["origins"][0], "origin_access_control_name": "unit-oac"}]},
+            "parameters are mutually exclusive: origin_access_control_id|origin_access_control_name",
+        ),
+        (
+            {"default_cache_behavior": {**BEHAVIOR, "cache_policy_name": "unit-segments"}},
+            "parameters are mutually exclusive: cache_policy_id|cache_policy_name",
+        ),
+        (
+            {"cache_behaviors": [{**BEHAVIOR, "path_pattern": "a/*", "trusted_key_group_names": ["unit-signers"]}]},
+            "parameters are mutually exclusive: trusted_key_groups|trusted_key_group_names",
+        ),
+        (
+            {"default_cache_behavior": {"target_origin_id": "hls-bucket"}},
+            "default_cache_behavior: one of cache_policy_id, cache_policy_name is required",
+        ),
+    ],
+)
+def test_names_and_ids_are_exclusive_and_a_policy_is_required(runner, changes, message):
+    result = runner.run(mod.main, {**ARGS, **changes})
+
+    assert result.failed
+    assert message in result.result["msg"]
+    assert runner.client_requests == []
