@@ -29,13 +29,24 @@ options:
   public_key_ids:
     description:
       - IDs of the public keys in the group (RV(storytime.video_infra.cloudfront_public_key#module:public_key.id)),
-        1 to 5 distinct IDs. Their order does not matter.
+        distinct IDs. Their order does not matter.
+      - Together with O(public_key_names), 1 to 5 keys (a key given both by ID and by name counts once).
       - With O(purge_public_keys=true) the group is set to exactly these keys. To rotate a signing key without
         breaking live cookies, first list both the old and the new key, and remove the old one only after every
         cookie signed with it has expired.
-      - Required when O(state=present).
+      - O(public_key_ids) or O(public_key_names) is required when O(state=present).
     type: list
     elements: str
+  public_key_names:
+    description:
+      - Names of public keys in the group, looked up with one C(ListPublicKeys) call; they add to O(public_key_ids).
+      - >-
+        A name that does not exist fails the task, naming the option and the name. In check mode it does not fail,
+        since an earlier task of the same run would create the key; the predicted RV(key_group.public_key_ids) then
+        hold V((created by this run: public key <name>\)) for it.
+    type: list
+    elements: str
+    version_added: 0.2.0
   delete_public_keys:
     description:
       - With O(state=absent), also delete the public keys the group held, once the group is gone. A key that
@@ -45,7 +56,7 @@ options:
     version_added: 0.1.0
   purge_public_keys:
     description:
-      - Whether keys in the group that O(public_key_ids) does not list are removed.
+      - Whether keys in the group that neither O(public_key_ids) nor O(public_key_names) lists are removed.
       - V(false) only adds the listed keys and keeps the others; the group must still fit 5 keys.
       - With V(true), keys the collection created itself are kept too when O(own_public_key_name_prefix) is
         set (see there). The C(cloudfront_hls) role uses this, so that C(site.yml) removes a key added out of
@@ -55,7 +66,8 @@ options:
     version_added: 0.1.0
   own_public_key_name_prefix:
     description:
-      - With O(purge_public_keys=true), a key of the group that O(public_key_ids) does not list is kept when
+      - With O(purge_public_keys=true), a key of the group that O(public_key_ids) and O(public_key_names) do not list
+        is kept when
         its name is C(<own_public_key_name_prefix>-<first 16 hex digits of the SHA-256 fingerprint of its own
         encoded key>), the name the collection gives every public key it creates (inventory keys, the generated
         key, keys a rotation staged). Any other key is removed from the group (the public key itself is not
@@ -97,6 +109,13 @@ EXAMPLES = r"""
       - "{{ hls_public_key.public_key.id }}"
     comment: Keys that sign storytime-hls-prod playback cookies
   register: hls_key_group
+
+- name: Key group of keys given by name (created by earlier tasks; predicted in check mode)
+  storytime.video_infra.cloudfront_key_group:
+    name: storytime-hls-prod
+    public_key_names:
+      - storytime-prod-3f0c9b1d8e2a4c71
+    own_public_key_name_prefix: storytime-prod
 
 - name: Key rotation, step 1 - trust the old and the new key
   storytime.video_infra.cloudfront_key_group:
@@ -155,7 +174,11 @@ key_group:
       returned: always
       sample: Keys that sign storytime-hls-prod playback cookies
     public_key_ids:
-      description: IDs of the public keys in the group, sorted.
+      description:
+        - IDs of the public keys in the group, sorted.
+        - >-
+          In check mode, a key of O(public_key_names) that does not exist yet appears as
+          V((created by this run: public key <name>\)).
       type: list
       elements: str
       returned: always
@@ -213,9 +236,27 @@ def own_key_checker(client, prefix):
     return is_own
 
 
-def desired_from(params, current, is_own=None):
+def listed_key_ids(params, ids):
+    """The IDs of the keys the caller lists: O(public_key_ids), then the keys of O(public_key_names) resolved by
+    ``ids`` (a :class:`~cloudfront.IdsByName`), each key once."""
+    wanted = list(params["public_key_ids"] or [])
+    for name in params["public_key_names"] or []:
+        key_id = ids.resolve("public key", name, "public_key_names")
+        if key_id not in wanted:
+            wanted.append(key_id)
+    if len(wanted) > MAX_KEYS:
+        raise cf.CloudFrontError(
+            f"public_key_ids and public_key_names list {len(wanted)} distinct public keys; a key group holds at most"
+            f" {MAX_KEYS}."
+        )
+    return wanted
+
+
+def desired_from(params, listed, current, is_own=None):
+    """The key group the caller wants, from ``current``: the ``listed`` key IDs (and, by O(purge_public_keys) and
+    ``is_own``, the current keys that stay)."""
     desired = dict(current)
-    wanted = list(params["public_key_ids"])
+    wanted = list(listed)
     if not params["purge_public_keys"]:
         wanted = list(current["Items"]) + [key_id for key_id in wanted if key_id not in current["Items"]]
     elif is_own is not None:
@@ -256,6 +297,9 @@ def to_result(state):
 def ensure_present(module, client):
     params = module.params
     name = params["name"]
+    # Names become IDs first (one ListPublicKeys, only when names are given); in check mode a missing one is
+    # predicted, since an earlier task of the run would create it.
+    listed = listed_key_ids(params, cf.IdsByName(client, module.check_mode))
     found = cf.find_key_group(client, name)
     adopted = False
     if found is None:
@@ -263,7 +307,7 @@ def ensure_present(module, client):
             "Id": None,
             "LastModifiedTime": None,
             "Name": name,
-            "Items": list(params["public_key_ids"]),
+            "Items": listed,
             "Comment": params["comment"] or "",
         }
         if module.check_mode:
@@ -300,7 +344,7 @@ def ensure_present(module, client):
     # The list holds the whole KeyGroupConfig: nothing but the list call when nothing changes (and one
     # GetPublicKey per key the caller does not list, to tell the collection's keys from foreign ones).
     changed, before, after = cf.update_existing(
-        module, state_of(found), lambda cur: desired_from(params, cur, is_own), differs, read=read, write=write
+        module, state_of(found), lambda cur: desired_from(params, listed, cur, is_own), differs, read=read, write=write
     )
     return present_result("key_group", changed or adopted, None if adopted else to_result(before), to_result(after))
 
@@ -344,14 +388,19 @@ def validate(module):
         module.fail_json(msg=f"comment must be at most {MAX_COMMENT} characters long")
     if params["state"] != "present":
         return
-    ids = params["public_key_ids"]
-    if not 1 <= len(ids) <= MAX_KEYS:
-        module.fail_json(msg=f"public_key_ids must list 1 to {MAX_KEYS} public key IDs, got {len(ids)}")
-    if any(not key_id for key_id in ids):
-        module.fail_json(msg="public_key_ids must not contain empty IDs")
-    duplicates = sorted({key_id for key_id in ids if ids.count(key_id) > 1})
-    if duplicates:
-        module.fail_json(msg=f"public_key_ids must not repeat an ID: {', '.join(duplicates)}")
+    ids = params["public_key_ids"] or []
+    names = params["public_key_names"] or []
+    if not ids and not names:
+        module.fail_json(msg=f"public_key_ids or public_key_names must list 1 to {MAX_KEYS} public keys, got none")
+    for option, values, what in (("public_key_ids", ids, "ID"), ("public_key_names", names, "name")):
+        if len(values) > MAX_KEYS:
+            module.fail_json(msg=f"{option} must list 1 to {MAX_KEYS} public key {what}s, got {len(values)}")
+        if any(not value for value in values):
+            module.fail_json(msg=f"{option} must not contain empty {what}s")
+        duplicates = sorted({value for value in values if values.count(value) > 1})
+        if duplicates:
+            article = "an" if what == "ID" else "a"
+            module.fail_json(msg=f"{option} must not repeat {article} {what}: {', '.join(duplicates)}")
 
 
 def main():
@@ -362,11 +411,12 @@ def main():
         own_public_key_name_prefix=dict(type="str"),
         delete_public_keys=dict(type="bool", default=False),
         public_key_ids=dict(type="list", elements="str", no_log=False),
+        public_key_names=dict(type="list", elements="str", no_log=False),
         comment=dict(type="str"),
     )
     module = StorytimeAWSModule(
         argument_spec=argument_spec,
-        required_if=[("state", "present", ["public_key_ids"])],
+        required_if=[("state", "present", ["public_key_ids", "public_key_names"], True)],
         supports_check_mode=True,
     )
     validate(module)

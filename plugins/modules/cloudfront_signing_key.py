@@ -82,7 +82,13 @@ signing_key:
       type: str
       sample: K2JCJMDEHXQW5F
     public_key_name:
-      description: Name of the CloudFront public key.
+      description:
+        - Name of the CloudFront public key.
+        - >-
+          In check mode, for a key that would be generated, V(<public_key_name_prefix>-(generated\)): the fingerprint
+          in the real name is only known once the key exists. A task that takes the key by name, such as
+          O(storytime.video_infra.cloudfront_key_group#module:public_key_names), predicts it as a key this run
+          creates.
       type: str
       sample: storytime-dev-3f0c9b1d8e2a4c71
     public_key_pem:
@@ -133,6 +139,11 @@ def result_of(key_pair_id, name, pem, generated):
     }
 
 
+def generated_name(prefix):
+    """In check mode, the name of the public key this run would generate (its fingerprint is not known yet)."""
+    return f"{prefix}-(generated)"
+
+
 def generate(module, client, secret):
     params = module.params
     prefix = params["public_key_name_prefix"]
@@ -163,7 +174,7 @@ def generate(module, client, secret):
         return {"changed": True, "signing_key": result_of(key_pair_id, name, pem, False)}
 
     if module.check_mode:
-        return {"changed": True, "signing_key": result_of(None, None, None, True)}
+        return {"changed": True, "signing_key": result_of(None, generated_name(prefix), None, True)}
     key = new_private_key()
     pem = public_pem(key)
     name = public_key_name(prefix, pem)
@@ -250,7 +261,8 @@ def main():
         if metadata is None:
             if module.check_mode and params["private_key_pem"] is None:
                 # A check run on a fresh account: the secrets role would have created the secret first.
-                module.exit_json(changed=True, signing_key=result_of(None, None, None, True), secret_arn=None)
+                predicted = result_of(None, generated_name(params["public_key_name_prefix"]), None, True)
+                module.exit_json(changed=True, signing_key=predicted, secret_arn=None)
             raise cf.CloudFrontError(f"Secret {params['secret_id']} does not exist; create it first (secrets role).")
         if params["private_key_pem"] is None:
             result = generate(module, client, secret)

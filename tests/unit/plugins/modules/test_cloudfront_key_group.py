@@ -564,3 +564,116 @@ def test_own_prefix_without_purge_fails_before_any_call(runner):
     assert result.failed
     assert result.result["msg"] == "own_public_key_name_prefix is only meaningful with purge_public_keys=true"
     assert runner.client_requests == []
+
+
+# ---------------------------------------------------------------------------------------------
+# public keys by name: one ListPublicKeys, the prediction of keys a run would create
+
+
+def list_keys(stub, **ids_by_name):
+    """ListPublicKeys answering the keys ``name=id`` (EncodedKey is not read by the name lookup)."""
+    items = [
+        {"Id": key_id, "Name": name, "CreatedTime": MODIFIED, "EncodedKey": "unused", "Comment": ""}
+        for name, key_id in ids_by_name.items()
+    ]
+    page = {"MaxItems": 100, "Quantity": len(items)}
+    if items:
+        page["Items"] = items
+    stub.add_response("list_public_keys", {"PublicKeyList": page}, {})
+
+
+def test_keys_by_name_and_by_id_make_one_group(runner):
+    stub = runner.stub("cloudfront")
+    list_keys(stub, **{"unit-old": OLD, "unit-new": NEW, "unit-other": "K4OTHER"})
+    list_groups(stub)
+    stub.add_response(
+        "create_key_group",
+        {"KeyGroup": key_group([OLD, NEW]), "Location": "x", "ETag": "E1"},
+        {"KeyGroupConfig": config([OLD, NEW])},
+    )
+
+    # OLD is given both by ID and by name: one key.
+    result = runner.run(mod.main, args([OLD], public_key_names=["unit-old", "unit-new"], comment=COMMENT))
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["key_group"]["public_key_ids"] == [OLD, NEW]
+
+
+def test_keys_by_name_of_a_converged_group_cost_one_list(runner):
+    stub = runner.stub("cloudfront")
+    list_keys(stub, **{"unit-old": OLD})
+    list_groups(stub, key_group([OLD]))
+
+    result = runner.run(mod.main, {"name": NAME, "public_key_names": ["unit-old"]})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+    assert result.result["key_group"]["public_key_ids"] == [OLD]
+
+
+def test_a_missing_key_name_fails_before_the_group_is_read(runner):
+    stub = runner.stub("cloudfront")
+    list_keys(stub, **{"unit-old": OLD})
+
+    result = runner.run(mod.main, {"name": NAME, "public_key_names": ["unit-old", "unit-gone"]})
+
+    assert result.failed
+    assert result.result["msg"] == (
+        "public_key_names: there is no public key named 'unit-gone' (it does not exist in this account)."
+    )
+
+
+def test_a_missing_key_name_is_predicted_in_check_mode(runner):
+    stub = runner.stub("cloudfront")
+    list_keys(stub, **{"unit-old": OLD})
+    list_groups(stub, key_group([OLD]))
+
+    result = runner.run(
+        mod.main,
+        {"name": NAME, "public_key_names": ["unit-old", "unit-new"], "_ansible_check_mode": True},
+    )
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["diff"]["before"]["public_key_ids"] == [OLD]
+    assert result.result["diff"]["after"]["public_key_ids"] == sorted(
+        [OLD, "(created by this run: public key unit-new)"]
+    )
+
+
+def test_more_than_five_distinct_keys_by_name_and_id_fail(runner):
+    stub = runner.stub("cloudfront")
+    list_keys(stub, **{f"unit-{i}": f"K{i}" for i in range(3)})
+
+    result = runner.run(mod.main, args(["K7", "K8", "K9"], public_key_names=["unit-0", "unit-1", "unit-2"]))
+
+    assert result.failed
+    assert result.result["msg"] == (
+        "public_key_ids and public_key_names list 6 distinct public keys; a key group holds at most 5."
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ([f"unit-{i}" for i in range(6)], "public_key_names must list 1 to 5 public key names, got 6"),
+        (["unit-old", "unit-old"], "public_key_names must not repeat a name: unit-old"),
+        (["unit-old", ""], "public_key_names must not contain empty names"),
+    ],
+    ids=["six", "duplicate", "empty"],
+)
+def test_bad_key_names_fail_before_any_call(runner, names, expected):
+    result = runner.run(mod.main, {"name": NAME, "public_key_names": names})
+
+    assert result.failed
+    assert result.result["msg"] == expected
+    assert runner.client_requests == []
+
+
+def test_neither_ids_nor_names_fails(runner):
+    result = runner.run(mod.main, {"name": NAME})
+
+    assert result.failed
+    assert "public_key_ids, public_key_names" in result.result["msg"]
+    assert runner.client_requests == []

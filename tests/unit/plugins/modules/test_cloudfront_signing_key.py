@@ -125,6 +125,8 @@ def test_generate_in_check_mode_writes_nothing(runner):
 
     assert result.result["changed"] is True
     assert result.result["signing_key"]["key_pair_id"] is None
+    # The name a key group takes it by: predicted (its fingerprint is not known before the key exists).
+    assert result.result["signing_key"]["public_key_name"] == "p-(generated)"
 
 
 def test_missing_secret_in_check_mode_predicts_generation(runner):
@@ -136,6 +138,7 @@ def test_missing_secret_in_check_mode_predicts_generation(runner):
     assert not result.failed, result.result
     assert result.result["changed"] is True
     assert result.result["signing_key"]["generated"] is True
+    assert result.result["signing_key"]["public_key_name"] == "p-(generated)"
 
 
 def test_missing_secret_is_explained(runner):
