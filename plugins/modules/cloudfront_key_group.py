@@ -237,11 +237,11 @@ def own_key_checker(client, prefix):
 
 
 def listed_key_ids(params, ids):
-    """The IDs of the keys the caller lists: O(public_key_ids), then the keys of O(public_key_names) resolved by
-    ``ids`` (a :class:`~cloudfront.IdsByName`), each key once."""
-    wanted = list(params["public_key_ids"] or [])
-    for name in params["public_key_names"] or []:
-        key_id = ids.resolve("public key", name, "public_key_names")
+    """The IDs of the keys the caller lists: the keys of O(public_key_names) resolved by ``ids`` (a
+    :class:`~cloudfront.IdsByName`), then O(public_key_ids), each key once (in that order in a new group)."""
+    wanted = []
+    named = [ids.resolve("public key", name, "public_key_names") for name in params["public_key_names"] or []]
+    for key_id in named + list(params["public_key_ids"] or []):
         if key_id not in wanted:
             wanted.append(key_id)
     if len(wanted) > MAX_KEYS:
