@@ -63,7 +63,12 @@ class Plays:
         return self.playbook.run(playbook=str(path), inventory=self.inventory, **kwargs)
 
     def role(self, **kwargs):
-        task = {"name": "Secrets role", "ansible.builtin.include_role": {"name": "storytime.video_infra.secrets"}}
+        # Run on its own, the role is told the Rails app's user (site.yml hands on iam_roles_rails_attach_to_user).
+        task = {
+            "name": "Secrets role",
+            "ansible.builtin.include_role": {"name": "storytime.video_infra.secrets"},
+            "vars": {"secrets_rails_user_name": "storytime-local-rails"},
+        }
         run = self.run([task], **kwargs)
         assert run.rc == 0, run.stdout + run.stderr
         return run
