@@ -188,17 +188,35 @@ def created_by_this_run(kind, name):
 
 class IdsByName:
     """The IDs of CloudFront resources given by name: one (paginated) List call per resource type, made the first
-    time a name of that type is asked for.
+    time a name of that type is asked for. A V(web ACL) resolves to its ARN (what CloudFront takes as WebACLId) with
+    ``waf_client()``, a wafv2 client in us-east-1, made only then.
 
     A name that does not exist resolves to :func:`created_by_this_run` in check mode (an earlier task of the same
     run would create it) and fails otherwise, naming the option it came from."""
 
-    def __init__(self, client, check_mode):
+    def __init__(self, client, check_mode, waf_client=None):
         self.client = client
         self.check_mode = check_mode
+        self.waf_client = waf_client
         self._ids = {}
 
+    def _web_acls(self):
+        """ARNs of the web ACLs of scope CLOUDFRONT by name (WAF keeps them in us-east-1), following NextMarker."""
+        client = self.waf_client()
+        arns, marker = {}, None
+        while True:
+            params = {"Scope": "CLOUDFRONT", "Limit": 100}
+            if marker:
+                params["NextMarker"] = marker
+            page = call("list web ACLs", client.list_web_acls, **params)
+            arns.update((acl["Name"], acl["ARN"]) for acl in page.get("WebACLs") or [])
+            marker = page.get("NextMarker")
+            if not marker or not page.get("WebACLs"):
+                return arns
+
     def _listed(self, kind):
+        if kind == "web ACL" and kind not in self._ids:
+            self._ids[kind] = self._web_acls()
         if kind not in self._ids:
             operation, list_key, params, name_and_id = _NAMED_KINDS[kind]
             plural = kind[: -len("policy")] + "policies" if kind.endswith("policy") else kind + "s"

@@ -307,6 +307,9 @@ def resolve_names(params, ids):
     :class:`~cloudfront.IdsByName`, asked only for the names given). An empty response headers policy name
     means none, like an empty ID."""
     resolved = copy.deepcopy(params)
+    web_acl_name = resolved.pop("web_acl_name", None)
+    if web_acl_name is not None:
+        resolved["web_acl_id"] = ids.resolve("web ACL", web_acl_name, "web_acl_name") if web_acl_name else ""
     for i, origin in enumerate(resolved.get("origins") or []):
         name = origin.pop("origin_access_control_name", None)
         if name:

@@ -285,8 +285,17 @@ options:
     description: Object returned for the root URL; V("") for none.
     type: str
   web_acl_id:
-    description: ARN of a WAF web ACL (CLOUDFRONT scope); V("") for none.
+    description:
+      - ARN of a WAF web ACL (CLOUDFRONT scope); V("") for none.
+      - Mutually exclusive with O(web_acl_name).
     type: str
+  web_acl_name:
+    description:
+      - Name of a WAF web ACL of scope CLOUDFRONT, looked up with one C(ListWebACLs) call in us-east-1 (where WAF
+        keeps them); V("") for none. Mutually exclusive with O(web_acl_id).
+      - In check mode a web ACL that does not exist yet is predicted like the other names.
+    type: str
+    version_added: 0.2.0
   geo_restriction:
     description:
       - Countries where CloudFront serves the content (V(whitelist)) or refuses it (V(blacklist)), by ISO 3166-1
@@ -336,7 +345,8 @@ notes:
   - CloudFront answers C(TrustedKeyGroupDoesNotExist), C(NoSuchCachePolicy) or an origin access control error
     when a referenced ID does not exist; the module reports that error and changes nothing.
   - Each kind of resource given by name costs one list call per task (C(ListOriginAccessControls),
-    C(ListCachePolicies) and C(ListResponseHeadersPolicies) of type C(custom), C(ListKeyGroups)); IDs cost none.
+    C(ListCachePolicies) and C(ListResponseHeadersPolicies) of type C(custom), C(ListKeyGroups), C(ListWebACLs));
+    IDs cost none.
   - >-
     Why this module and not M(community.aws.cloudfront_distribution) (11.2.0): its S3 origins take an origin
     access identity only (there is no origin access control option); its cache behaviours have no trusted key
@@ -500,6 +510,8 @@ distribution:
 """
 
 import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 try:
     import botocore
@@ -674,9 +686,15 @@ def delete(module, client, ids):
     return {"changed": True, "diff": {"before": before, "after": {}}}
 
 
+def waf_client(module):
+    """wafv2 in us-east-1, where WAF keeps the web ACLs of CloudFront (only made for O(web_acl_name))."""
+    return module.client("wafv2", retry_decorator=AWSRetry.jittered_backoff(), region="us-east-1")
+
+
 def ensure_present(module, client):
     # Names become IDs first (one list call per kind named); in check mode a missing one is predicted.
-    params = dist.resolve_names(module.params, cf.IdsByName(client, module.check_mode))
+    ids = cf.IdsByName(client, module.check_mode, waf_client=lambda: waf_client(module))
+    params = dist.resolve_names(module.params, ids)
     ids = find(client, params)
     adopted = False
     if ids is None:
@@ -779,6 +797,7 @@ def main():
         is_ipv6_enabled=dict(type="bool"),
         default_root_object=dict(type="str"),
         web_acl_id=dict(type="str"),
+        web_acl_name=dict(type="str"),
         geo_restriction=dict(
             type="dict",
             options=dict(
@@ -799,7 +818,9 @@ def main():
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=1800),
     )
-    module = StorytimeAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = StorytimeAWSModule(
+        argument_spec=argument_spec, mutually_exclusive=[("web_acl_id", "web_acl_name")], supports_check_mode=True
+    )
     problems = dist.option_problems(module.params)
     if problems:
         module.fail_json(msg="Invalid distribution options: " + "; ".join(problems), problems=problems)

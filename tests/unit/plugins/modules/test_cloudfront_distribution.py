@@ -757,3 +757,91 @@ def test_names_and_ids_are_exclusive_and_a_policy_is_required(runner, changes, m
     assert result.failed
     assert message in result.result["msg"]
     assert runner.client_requests == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The web ACL by name: one ListWebACLs (scope CLOUDFRONT, us-east-1); CloudFront takes its ARN
+
+WEB_ACL_ARN = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/unit-hls/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+
+
+def web_acls_listed(waf, *acls, marker=None, next_marker=None):
+    page = {
+        "WebACLs": [
+            {"Name": name, "Id": f"id-of-{name}", "Description": "unit", "LockToken": "token", "ARN": arn}
+            for name, arn in acls
+        ]
+    }
+    if next_marker:
+        page["NextMarker"] = next_marker
+    request = {"Scope": "CLOUDFRONT", "Limit": 100}
+    if marker:
+        request["NextMarker"] = marker
+    waf.add_response("list_web_acls", page, request)
+
+
+def test_web_acl_by_name_is_its_arn(runner):
+    stub = runner.stub("cloudfront")
+    waf = runner.stub("wafv2")
+    web_acls_listed(waf, ("someone-else", WEB_ACL_ARN.replace("unit-hls", "other")), next_marker="page-2")
+    web_acls_listed(waf, ("unit-hls", WEB_ACL_ARN), marker="page-2")
+    config = desired_config()
+    config["WebACLId"] = WEB_ACL_ARN
+    listed(stub, summary(config))
+    stub.add_response("get_distribution_config", {"DistributionConfig": config, "ETag": "E5"}, {"Id": DIST_ID})
+
+    result = runner.run(mod.main, {**ARGS, "web_acl_name": "unit-hls"})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+    assert result.result["distribution"]["web_acl_id"] == WEB_ACL_ARN
+
+
+def test_empty_web_acl_name_detaches_without_a_list(runner):
+    stub = runner.stub("cloudfront")
+    config = desired_config()
+    attached = copy.deepcopy(config)
+    attached["WebACLId"] = WEB_ACL_ARN
+    listed(stub, summary(attached))
+    stub.add_response("get_distribution_config", {"DistributionConfig": attached, "ETag": "E5"}, {"Id": DIST_ID})
+
+    result = runner.run(mod.main, {**ARGS, "web_acl_name": "", "_ansible_check_mode": True})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    assert result.result["diff"]["before"]["web_acl_id"] == WEB_ACL_ARN
+    assert result.result["diff"]["after"]["web_acl_id"] == ""
+    assert "wafv2" not in runner.client_requests
+
+
+def test_missing_web_acl_fails_or_is_predicted(runner):
+    waf = runner.stub("wafv2")
+    web_acls_listed(waf)
+
+    failed = runner.run(mod.main, {**ARGS, "web_acl_name": "unit-hls"})
+
+    assert failed.failed
+    assert (
+        failed.result["msg"]
+        == "web_acl_name: there is no web ACL named 'unit-hls' (it does not exist in this account)."
+    )
+
+
+def test_missing_web_acl_is_predicted_in_check_mode(runner):
+    stub = runner.stub("cloudfront")
+    waf = runner.stub("wafv2")
+    web_acls_listed(waf)
+    listed(stub)
+
+    result = runner.run(mod.main, {**ARGS, "web_acl_name": "unit-hls", "_ansible_check_mode": True})
+
+    assert not result.failed, result.result
+    assert result.result["diff"]["after"]["web_acl_id"] == "(created by this run: web ACL unit-hls)"
+
+
+def test_web_acl_id_and_name_are_exclusive(runner):
+    result = runner.run(mod.main, {**ARGS, "web_acl_id": WEB_ACL_ARN, "web_acl_name": "unit-hls"})
+
+    assert result.failed
+    assert "parameters are mutually exclusive: web_acl_id|web_acl_name" in result.result["msg"]
+    assert runner.client_requests == []
