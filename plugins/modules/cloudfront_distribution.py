@@ -693,8 +693,8 @@ def waf_client(module):
 
 def ensure_present(module, client):
     # Names become IDs first (one list call per kind named); in check mode a missing one is predicted.
-    ids = cf.IdsByName(client, module.check_mode, waf_client=lambda: waf_client(module))
-    params = dist.resolve_names(module.params, ids)
+    by_name = cf.IdsByName(client, module.check_mode, waf_client=lambda: waf_client(module))
+    params = dist.resolve_names(module.params, by_name)
     ids = find(client, params)
     adopted = False
     if ids is None:
