@@ -28,11 +28,11 @@ SECRET_VALUE = json.dumps(
         "-----END PRIVATE KEY-----\n",
     }
 )
-# The lookups of the secret's resource policy: who runs the play, and the local Rails user's ARN (issue 12).
+# The lookups of the secret's resource policy: who runs the play, and the local Rails user's ARN (issue 12), each
+# one read from the controller (the aws_caller and aws_iam_principal lookups).
 POLICY_LOOKUPS = [
     ("STS", "GetCallerIdentity"),
     ("IAM", "GetUser"),
-    ("IAM", "GetLoginProfile"),
 ]
 SECRET_FRAGMENTS = (SECRET_VALUE, "MIIEvQIBADANscenarioSecretMaterial0123456789")
 
