@@ -65,8 +65,14 @@ class StorytimeErrorHandler(AWSErrorHandler):
     @classmethod
     def tolerating(cls, *codes):
         """This handler with ``codes`` as the answers ``call_or_none`` turns into its default (for the one call whose
-        "nothing to do" answer is not the service's usual "not found")."""
-        return type(cls.__name__, (cls,), {"MISSING_CODES": tuple(codes)})
+        "nothing to do" answer is not the service's usual "not found"). Made once per handler and codes."""
+        key = (cls, codes)
+        if key not in _TOLERATING:
+            _TOLERATING[key] = type(cls.__name__, (cls,), {"MISSING_CODES": tuple(codes)})
+        return _TOLERATING[key]
+
+
+_TOLERATING = {}
 
 
 def present_result(key, changed, before, after, **extra):

@@ -59,6 +59,10 @@ def test_tolerating_gives_one_call_its_own_nothing_to_do_codes_and_a_default():
     with pytest.raises(StorytimeError, match="Failed to create bucket b"):
         handler.call_or_none("create bucket b", raising(client_error("BucketAlreadyExists")))
     assert StorytimeErrorHandler.MISSING_CODES == ()  # the base class is left as it was
+    # One class per handler and codes, made once (not on every call).
+    assert StorytimeErrorHandler.tolerating("BucketAlreadyOwnedByYou") is handler
+    assert cf.CloudFrontErrorHandler.tolerating("BucketAlreadyOwnedByYou") is not handler
+    assert issubclass(cf.CloudFrontErrorHandler.tolerating("BucketAlreadyOwnedByYou"), cf.CloudFrontErrorHandler)
 
 
 def test_a_connection_failure_is_an_error_of_the_service_too():
