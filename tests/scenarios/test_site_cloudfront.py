@@ -114,6 +114,15 @@ def test_check_on_a_fresh_account_creates_nothing(playbook, aws):
     assert cloudfront.list_public_keys()["PublicKeyList"].get("Items", []) == []
     for text in (f"{PREFIX}-hls-manifests", f"{PREFIX}-hls-signers", "books/*.m3u8", "trusted_key_groups"):
         assert text in run.stdout
+    # Issue 15: the modules predict the IDs of what the run would create, from the names the role passes.
+    for marker in (
+        f"(created by this run: origin access control {PREFIX}-hls)",
+        f"(created by this run: cache policy {PREFIX}-hls-manifests)",
+        f"(created by this run: key group {PREFIX}-hls-signers)",
+        f"(created by this run: public key {PREFIX}-(generated))",
+    ):
+        assert marker in run.stdout
+    assert "new-oac" not in run.stdout and "new-key-group" not in run.stdout
 
 
 def test_behaviour_stripped_of_its_key_group_is_restored(converged, playbook, aws):
