@@ -72,4 +72,7 @@ def test_check_mode_with_waf_on_a_fresh_account_writes_nothing(playbook, aws):
     run = playbook.run(inventory=enabled, check=True, diff=True)
     assert run.rc == 0, run.failure_messages()
     assert run.writes == []
+    # The distribution takes the web ACL by name and predicts the one the run would create (no fake ARN).
+    (distribution,) = run.task_results("Distribution for the HLS bucket")
+    assert distribution["diff"]["after"]["web_acl_id"] == f"(created by this run: web ACL {PREFIX}-hls)"
     assert aws.client("wafv2", region_name="us-east-1").list_web_acls(Scope="CLOUDFRONT")["WebACLs"] == []
