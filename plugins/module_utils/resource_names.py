@@ -44,6 +44,7 @@ RULES = {
     "ssm_path": ("/{project}/{environment}", "SSM parameter path of the outputs"),
 }
 
+
 def resource_names(project: str, environment: str) -> dict[str, str]:
     """Every name of :data:`RULES` for one environment.
 
