@@ -13,7 +13,7 @@ find_python = $(shell python$(1) -c 'import sys; print(sys.executable)' 2>/dev/n
 PYTHON ?= $(call find_python,3.13)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt dev/local-aws/pyproject.toml | cksum | cut -d' ' -f1)
 # The oldest end (ansible-core 2.19, Python 3.11): `make test-oldest`.
 PYTHON_OLDEST ?= $(call find_python,3.11)
 OLDEST_VENV := .build/oldest-venv
@@ -57,8 +57,11 @@ rm -f $(1)/.installed-*
 touch $@
 endef
 
-$(STAMP): requirements.txt constraints.txt
+# The local AWS (dev/local-aws, its own package) is installed in editable mode after the pins, with the venv's own
+# setuptools (no build isolation: nothing is downloaded for it).
+$(STAMP): requirements.txt constraints.txt dev/local-aws/pyproject.toml
 	$(call install_venv,$(VENV),$(PYTHON),requirements.txt,constraints.txt)
+	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation --editable dev/local-aws || { rm -f $@; exit 1; }
 
 $(OLDEST_STAMP): tests/oldest/requirements.txt tests/oldest/constraints.txt
 	$(call install_venv,$(OLDEST_VENV),$(PYTHON_OLDEST),tests/oldest/requirements.txt,tests/oldest/constraints.txt)
@@ -72,10 +75,10 @@ install: $(STAMP) $(LINK)
 # Prowler in a virtualenv of its own (its pins clash with the project's), on Python 3.12.
 PROWLER_PYTHON ?= $(call find_python,3.12)
 PROWLER_VENV := .build/prowler-venv
-PROWLER_STAMP := $(PROWLER_VENV)/.installed-$(shell cat audit/prowler-requirements.txt audit/prowler-constraints.txt | cksum | cut -d' ' -f1)
+PROWLER_STAMP := $(PROWLER_VENV)/.installed-$(shell cat dev/audit/prowler-requirements.txt dev/audit/prowler-constraints.txt | cksum | cut -d' ' -f1)
 
-$(PROWLER_STAMP): audit/prowler-requirements.txt audit/prowler-constraints.txt
-	$(call install_venv,$(PROWLER_VENV),$(PROWLER_PYTHON),audit/prowler-requirements.txt,audit/prowler-constraints.txt)
+$(PROWLER_STAMP): dev/audit/prowler-requirements.txt dev/audit/prowler-constraints.txt
+	$(call install_venv,$(PROWLER_VENV),$(PROWLER_PYTHON),dev/audit/prowler-requirements.txt,dev/audit/prowler-constraints.txt)
 
 prowler: $(PROWLER_STAMP)
 
@@ -89,13 +92,13 @@ $(LOCALSTACK_STAMP): tests/localstack/requirements.txt tests/localstack/constrai
 localstack-venv: $(LOCALSTACK_STAMP)
 
 localstack: install localstack-venv
-	tools/test.sh localstack
+	dev/tools/test.sh localstack
 
 audit: install prowler
-	tools/audit.sh
+	dev/tools/audit.sh
 
 demo: install
-	tools/demo.sh
+	dev/tools/demo.sh
 
 # The web player test's chromium, certutil and Node packages (tests/player/install.sh; once per lock file).
 PLAYER_STAMP := tests/player/node_modules/.installed-$(shell cksum < tests/player/package-lock.json | cut -d' ' -f1)
@@ -107,7 +110,7 @@ $(PLAYER_STAMP): tests/player/package.json tests/player/package-lock.json tests/
 player-deps: $(PLAYER_STAMP)
 
 test: install player-deps
-	tools/test.sh all
+	dev/tools/test.sh all
 
 # The oldest supported end: sanity, the unit tests, one converge and one no-op run of site.yml, on ansible-core 2.19
 # and Python 3.11 (its own venv in .build/oldest-venv). Sanity skips the style linters (pylint, pep8, pslint,
@@ -116,32 +119,32 @@ oldest-venv: $(OLDEST_STAMP)
 
 test-oldest: $(OLDEST_STAMP) $(LINK)
 	PATH=$(CURDIR)/$(OLDEST_VENV)/bin:$$PATH SANITY_ARGS="--skip-test pylint --skip-test pep8 --skip-test pslint --skip-test shellcheck" \
-		tools/test.sh sanity unit oldest-converge
+		dev/tools/test.sh sanity unit oldest-converge
 
 lint: install
-	tools/test.sh lint
+	dev/tools/test.sh lint
 
 sanity: install
-	tools/test.sh sanity
+	dev/tools/test.sh sanity
 
 unit: install
-	tools/test.sh unit
+	dev/tools/test.sh unit
 
 scenarios: install player-deps
-	tools/test.sh scenarios
+	dev/tools/test.sh scenarios
 
 molecule: install
-	tools/test.sh molecule
+	dev/tools/test.sh molecule
 
 benchmark: install
-	$(BIN)/python benchmarks/bench_site.py
+	$(BIN)/python dev/benchmarks/bench_site.py
 
 BASELINE ?= HEAD~1
 benchmark-baseline: install
-	$(BIN)/python benchmarks/bench_baseline.py --baseline $(BASELINE)
+	$(BIN)/python dev/benchmarks/bench_baseline.py --baseline $(BASELINE)
 
 docs: install
-	tools/docs.sh
+	dev/tools/docs.sh
 
 build: install
 	$(BIN)/ansible-galaxy collection build --force --output-path .build/dist .

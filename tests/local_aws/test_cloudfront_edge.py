@@ -1,4 +1,4 @@
-"""The local CloudFront edge (``local_aws/cloudfront_edge.py``) against the CloudFront Developer Guide.
+"""The local CloudFront edge (``dev/local-aws/local_aws/cloudfront_edge.py``) against the CloudFront Developer Guide.
 
 End-to-end tests build a distribution with boto3 against the real HTTPS server and request it as a
 viewer: ``https://127.0.0.1:PORT/<path>`` with ``Host: <distribution domain name>``. Signed URLs and

@@ -13,7 +13,7 @@ Pages cited by the tests:
 * "Use managed origin request policies" (CORS-S3Origin forwards ``Origin`` and the ``Access-Control-Request-*``
   headers); Amazon S3 User Guide, "How does Amazon S3 evaluate the CORS configuration on a bucket?".
 
-Decision the tests pin (see local_aws/README.md): the answers CloudFront makes itself before reaching the
+Decision the tests pin (see dev/local-aws/README.md): the answers CloudFront makes itself before reaching the
 origin (signed cookie errors, method not allowed) are neither served from the cache nor forwarded from the
 origin, and no page says the policy applies to them, so they carry none of its headers: a cross-origin
 player cannot read the 403 of a missing or expired cookie.

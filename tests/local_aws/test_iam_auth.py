@@ -451,7 +451,7 @@ def test_assume_role_needs_the_trust_policy_and_the_session_gets_the_roles_permi
 
 def test_the_seeded_rails_user_starts_with_no_permissions(aws):
     """The local AWS's Rails identity holds nothing until the collection attaches its policy (see
-    local_aws/identities.py); as every IAM user, it may still call GetCallerIdentity."""
+    dev/local-aws/local_aws/identities.py); as every IAM user, it may still call GetCallerIdentity."""
     rails = client(aws, "sts", RAILS.access_key_id, RAILS.secret_access_key)
     assert rails.get_caller_identity()["Arn"] == RAILS.arn
     with pytest.raises(ClientError) as raised:

@@ -1,4 +1,4 @@
-"""ACM DNS validation of the local AWS (local_aws/acm.py): a certificate is issued only once its CNAMEs are in DNS.
+"""ACM DNS validation of the local AWS (module local_aws.acm): a certificate is issued only once its CNAMEs are in DNS.
 
 Most tests talk to the session's server over HTTPS with boto3, as the module does; the 72-hour timeout is checked
 in-process (moto's ``mock_aws`` with the same patches), since a server's clock cannot be moved.

@@ -1,4 +1,4 @@
-"""S3 CORS in the local AWS (``local_aws/s3_cors.py``) against the Amazon S3 documentation.
+"""S3 CORS in the local AWS (``dev/local-aws/local_aws/s3_cors.py``) against the Amazon S3 documentation.
 
 Preflights and browser POST uploads are anonymous, so they are sent as raw HTTPS requests; every S3 API
 call goes through the ``aws`` fixture's boto3 clients (an ``Origin`` header is added before signing).

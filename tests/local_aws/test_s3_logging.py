@@ -1,4 +1,4 @@
-"""PutBucketLogging's check of the target bucket's policy in the local AWS (``local_aws/s3_logging.py``).
+"""PutBucketLogging's check of the target bucket's policy in the local AWS (``dev/local-aws/local_aws/s3_logging.py``).
 
 S3 User Guide, "Enabling Amazon S3 server access logging", "Permissions for log delivery": with object ownership
 BucketOwnerEnforced on the target bucket, log delivery is granted by a bucket policy allowing ``s3:PutObject`` to

@@ -1,4 +1,4 @@
-"""S3 bucket notifications to EventBridge in the local AWS (``local_aws/s3_notifications.py``).
+"""S3 bucket notifications to EventBridge in the local AWS (``dev/local-aws/local_aws/s3_notifications.py``).
 
 S3 API reference, GetBucketNotificationConfiguration, response element ``EventBridgeConfiguration`` ("Enables
 delivery of events to Amazon EventBridge"):

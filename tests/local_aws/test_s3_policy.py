@@ -1,4 +1,4 @@
-"""Bucket policy evaluation of the local AWS (local_aws/s3_policy.py) against the IAM evaluation rules."""
+"""Bucket policy evaluation of the local AWS (dev/local-aws/local_aws/s3_policy.py) against the IAM evaluation rules."""
 
 from __future__ import annotations
 

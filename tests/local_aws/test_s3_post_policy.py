@@ -1,4 +1,4 @@
-"""S3 POST-policy uploads through the local AWS's HTTPS server (local_aws/s3_post.py).
+"""S3 POST-policy uploads through the local AWS's HTTPS server (dev/local-aws/local_aws/s3_post.py).
 
 moto 5.2.5 alone accepts every one of these uploads (measured before the extension existed): a file over the
 policy's size limit, an expired policy, a key outside the signed prefix, a wrong signature, extra fields and a

@@ -2,7 +2,7 @@
 
 https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html ("Errors":
 ResourceNotFoundException, InvalidRequestException, "HTTP Status Code: 400"). moto 5.2.5 sends 404; LocalStack
-2026.3.0 sends 400 (tools/compare_emulators.py, docs/localstack.md).
+2026.3.0 sends 400 (dev/tools/compare_emulators.py, docs/localstack.md).
 """
 
 from __future__ import annotations

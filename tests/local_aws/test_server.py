@@ -40,7 +40,7 @@ ENDPOINT_LINE = re.compile(r"^AWS_ENDPOINT_URL=https://127\.0\.0\.1:(\d+)\nAWS_C
 def run_cli(*args: str, cwd: Path = REPO_ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m local_aws ARGS`` and capture its output."""
     base = {k: v for k, v in os.environ.items() if k != "LOCAL_AWS_STATE_DIR"}
-    base["PYTHONPATH"] = str(REPO_ROOT)
+    base["PYTHONPATH"] = str(REPO_ROOT / "dev" / "local-aws")
     return subprocess.run(
         [sys.executable, "-m", "local_aws", *args],
         check=False,
@@ -149,7 +149,7 @@ def test_state_dir_from_environment(tmp_path: Path) -> None:
 
 def test_two_servers_get_different_ports(tmp_path: Path) -> None:
     dirs = [tmp_path / "one", tmp_path / "two"]
-    base = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    base = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "dev" / "local-aws")}
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "local_aws", "up", "--state-dir", str(d)],

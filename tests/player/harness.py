@@ -6,7 +6,7 @@ What a browser needs to play a book through the local edge the way it would thro
   else is remapped.
 * **TLS for the custom domain**: on AWS, CloudFront presents the distribution's ACM certificate for the alias (SNI).
   The local AWS's server certificate covers ``localhost``/``127.0.0.1`` only and its CA key is discarded by design
-  (``local_aws/tls.py``), so no certificate for ``cdn.storytime.test`` can be issued under it. :class:`TestCA`
+  (``local_aws.tls``), so no certificate for ``cdn.storytime.test`` can be issued under it. :class:`TestCA`
   stands in for ACM: a CA made for this test issues one certificate for the custom domain and the player origins,
   and Chromium trusts that CA as a root in an NSS database under its ``$HOME`` (``certutil``), so certificate
   checks stay on. :class:`TLSRelay` presents that certificate and passes the bytes unchanged, over a verified TLS

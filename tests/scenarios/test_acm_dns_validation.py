@@ -1,7 +1,7 @@
 """acm_certificate in playbooks against the local AWS: request, re-run, publish the DNS records, wait for ISSUED.
 
 The local AWS issues a DNS-validated certificate only once its validation CNAMEs are in a public hosted zone
-(local_aws/acm.py), so the last run proves that the records the module reports are the ones ACM checks.
+(dev/local-aws/local_aws/acm.py), so the last run proves that the records the module reports are the ones ACM checks.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """s3_presigned_post in a playbook against the local AWS: the upload the admin console's browser makes.
 
 The bucket has a TLS-only policy (``Bool aws:SecureTransport false`` → Deny), and the local AWS checks POST policies
-as S3 does (local_aws/s3_post.py), so these runs exercise the signature, the conditions and the bucket policy.
+as S3 does (local_aws.s3_post), so these runs exercise the signature, the conditions and the bucket policy.
 """
 
 from __future__ import annotations

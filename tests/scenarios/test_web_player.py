@@ -32,7 +32,7 @@ In all three the page sees the same thing: Chromium withholds the answer (CORS e
 "blocked by CORS policy" on the console) and hls.js reports a fatal ``manifestLoadError`` with status 0. A 403 is
 not readable by the page: CloudFront adds a response headers policy's headers to what it serves from its cache or
 forwards from the origin (Developer Guide, "Add or remove HTTP headers in CloudFront responses with a policy"), and
-its own signed-cookie refusals are neither (the local edge does the same, see local_aws/cloudfront_edge.py). The
+its own signed-cookie refusals are neither (the local edge does the same, see local_aws.cloudfront_edge). The
 test tells the three apart, and a refusal from a broken harness, by what the network stack saw (the status, the
 ``X-Cache`` of CloudFront's own errors, the cookies sent) and by the edge's error code for the same request.
 
@@ -188,7 +188,7 @@ def assert_refused_by_the_edge(case: dict, aws, cookies: dict[str, str] | None, 
     assert request["rawStatus"] == 403, json.dumps(request)
     assert headers.get("x-cache") == "Error from cloudfront", json.dumps(request)
     # The Developer Guide: a response headers policy modifies responses CloudFront serves from its cache or
-    # forwards from the origin; a signed-cookie refusal is neither (local_aws/cloudfront_edge.py).
+    # forwards from the origin; a signed-cookie refusal is neither (dev/local-aws/local_aws/cloudfront_edge.py).
     assert "access-control-allow-origin" not in headers, json.dumps(request)
     assert request.get("corsError") == "MissingAllowOriginHeader", json.dumps(request)
     fatal = case["player"]["fatal"]

@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [
     ROOT / "README.md",
-    ROOT / "local_aws" / "README.md",
+    ROOT / "dev" / "local-aws" / "README.md",
     *sorted((ROOT / "docs").rglob("*.md")),
     *sorted((ROOT / "roles").glob("*/README.md")),
 ]
@@ -72,9 +72,9 @@ def test_a_roles_readme_names_paths_of_the_role():
 
 
 def test_the_check_sees_the_paths_it_should():
-    sample = "Run `tools/test.sh`, see [the AWX page](docs/awx.md) and `roles/nothing/here.yml`; not `a.b` or `<x>/y`."
+    sample = "Run `dev/tools/test.sh`, see [the AWX page](docs/awx.md), `roles/nothing/here.yml`; not `a.b`, `<x>/y`."
     assert [written for written, _resolved in named_paths(sample, ROOT)] == [
-        "tools/test.sh",
+        "dev/tools/test.sh",
         "roles/nothing/here.yml",
         "docs/awx.md",
     ]

@@ -10,14 +10,14 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "dev" / "tools"))
 
 import variables_doc  # noqa: E402
 
 
 def test_readme_tables_match_the_argument_specs():
     check = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "variables_doc.py"), "--check"],
+        [sys.executable, str(ROOT / "dev" / "tools" / "variables_doc.py"), "--check"],
         capture_output=True,
         text=True,
         check=False,

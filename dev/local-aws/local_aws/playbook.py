@@ -24,7 +24,7 @@ from local_aws.csm import CallRecorder
 from local_aws.csm import is_read_operation
 from local_aws.lifecycle import LocalAWS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 
 

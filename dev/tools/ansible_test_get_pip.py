@@ -4,7 +4,7 @@ ansible-test creates each sanity-test virtual environment without pip and then r
 fetched from ci-files.testing.ansible.com, which this machine cannot reach. ansible-test runs that
 script with the pip arguments it wants (for example ``pip==24.2``); this stand-in installs the pip
 wheel bundled with CPython (``ensurepip``, no network) and then lets that pip install what was asked
-for from the configured package index. tools/test.sh copies it to ~/.ansible/test/cache/ under the
+for from the configured package index. dev/tools/test.sh copies it to ~/.ansible/test/cache/ under the
 name ansible-test looks for.
 """
 

@@ -40,7 +40,7 @@ process; moto keeps its state, the status is recomputed whenever moto reads a ce
 * While not issued, ``IssuedAt``, ``NotBefore``, ``NotAfter`` and ``Serial`` are left out; ``IssuedAt``
   is the moment the validation succeeded.
 * ``InUseBy`` also lists the resources other emulations report through :func:`register_in_use_source`:
-  the local CloudFront (``local_aws/cloudfront.py``) reports every distribution whose
+  the local CloudFront (``dev/local-aws/local_aws/cloudfront.py``) reports every distribution whose
   ``ViewerCertificate.ACMCertificateArn`` names the certificate, as ``arn:aws:cloudfront::ACCOUNT:distribution/ID``
   (ACM User Guide, "DescribeCertificate": ``InUseBy``, "a list of ARNs for the AWS resources that are using the
   certificate"). This applies to every certificate, requested or imported.

@@ -21,8 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "dev" / "local-aws"))
 
 from local_aws import LocalAWS  # noqa: E402
 from local_aws.playbook import PlaybookRun  # noqa: E402

@@ -1,6 +1,6 @@
 """Read back what site.yml made on two emulators (the local AWS and LocalStack) and print where the answers differ.
 
-    python tools/compare_emulators.py --local-aws URL --local-aws-ca PEM --localstack URL
+    python dev/tools/compare_emulators.py --local-aws URL --local-aws-ca PEM --localstack URL
 
 Both must have been converged with inventories/local and `--tags storage,secrets,iam,notifications` (what the
 `localstack` molecule scenario runs). Each read is normalised before the comparison: account IDs, request IDs,

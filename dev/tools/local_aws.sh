@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by tools/demo.sh and tools/audit.sh: start a private local AWS for this script and stop it on exit.
+# Sourced by dev/tools/demo.sh and dev/tools/audit.sh: start a private local AWS for this script and stop it on exit.
 #
 #   start_local_aws <name>   state in .local-aws/<name> (a server started with `make local-aws-up` is left alone);
 #                            exports AWS_ENDPOINT_URL and AWS_CA_BUNDLE (HTTPS with a private CA) and stops the

@@ -323,7 +323,7 @@ def serve(
 def record_refusals() -> None:
     """Append the requests refused per rule (:data:`local_aws.iam_auth.STATS`) to ``$LOCAL_AWS_REFUSALS_FILE``.
 
-    One JSON line per server; measuring tools (``benchmarks/``) add the lines of a whole test run up.
+    One JSON line per server; measuring tools (``dev/benchmarks/``) add the lines of a whole test run up.
     """
     target = os.environ.get("LOCAL_AWS_REFUSALS_FILE")
     if target and iam_auth.STATS:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The test suite behind `make test` (and .ci/run). Usage: tools/test.sh [all|lint|sanity|pytest|unit|scenarios|molecule|oldest-converge|localstack]...
+# The test suite behind `make test` (and .ci/run). Usage: dev/tools/test.sh [all|lint|sanity|pytest|unit|scenarios|molecule|oldest-converge|localstack]...
 # Expects the venv from `make install` on PATH (the Makefile puts it there).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 export ANSIBLE_CONFIG="$ROOT/ansible.cfg"
 
@@ -43,7 +43,7 @@ sanity() {
 class Python: version = ""
 print(g(Python())["pip"].replace(".", "_"))')
   mkdir -p ~/.ansible/test/cache
-  cp tools/ansible_test_get_pip.py ~/.ansible/test/cache/get_pip_"$pip_version".py
+  cp dev/tools/ansible_test_get_pip.py ~/.ansible/test/cache/get_pip_"$pip_version".py
   # SANITY_ARGS: extra ansible-test options (make test-oldest skips the style linters, which the current end runs).
   # shellcheck disable=SC2086
   (cd "$dir" && git init -q && git add -A && ansible-test sanity --python "$python_version" --color no ${SANITY_ARGS:-})

@@ -1,6 +1,6 @@
 """Summarise a Prowler OCSF report for `make audit`: pass / fail / muted counts, the unmuted failures.
 
-Usage: python tools/audit_report.py .build/audit/prowler.ocsf.json
+Usage: python dev/tools/audit_report.py .build/audit/prowler.ocsf.json
 Exit status 1 when a failing finding is not muted (the audit's figure is their number), else 0.
 """
 
@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
     print(f"Prowler findings: pass {counts['PASS']}, fail {counts['FAIL']}, muted {counts['MUTED']}", end="")
     print(f", manual {counts['MANUAL']}" if counts["MANUAL"] else "")
     if muted:
-        print("Muted (reasons in audit/prowler_mutelist.yaml):")
+        print("Muted (reasons in dev/audit/prowler_mutelist.yaml):")
         for check, count in sorted(muted.items()):
             print(f"  {check} x{count}")
     if failures:

@@ -9,7 +9,7 @@ Part 2, end to end: ``site.yml`` on ``inventories/local`` (first converge, then 
 local AWS, ``7c5dd95``) checked out into a temporary git worktree. Each tree runs its own local AWS and its own
 playbooks; wall times side by side.
 
-Run: ``.venv/bin/python benchmarks/bench_auth.py [--baseline REV] [--requests N] [--skip-site]``. It prints figures;
+Run: ``.venv/bin/python dev/benchmarks/bench_auth.py [--baseline REV] [--requests N] [--skip-site]``. It prints figures;
 it asserts nothing.
 """
 
@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "dev" / "local-aws"))
 
 DEFAULT_BASELINE = "7c5dd95"
 
@@ -77,6 +77,8 @@ def _tree_env(tree: Path, state: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_", "LOCAL_AWS_"))}
     env["ANSIBLE_CONFIG"] = str(tree / "ansible.cfg")
     env["LOCAL_AWS_STATE_DIR"] = str(state)
+    # The tree's own local AWS: dev/local-aws/ since issue 15, the tree's root before.
+    env["PYTHONPATH"] = os.pathsep.join(str(path) for path in (tree / "dev" / "local-aws", tree))
     env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
     return env
 

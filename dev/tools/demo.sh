@@ -3,10 +3,10 @@
 # (validate.yml: presigned upload, transcode, HLS through the CloudFront edge with signed cookies), print the
 # outputs for Rails and the checklist, and stop the local AWS again (also on failure or Ctrl-C).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export ANSIBLE_CONFIG="$PWD/ansible.cfg"
-# shellcheck source=tools/local_aws.sh
-source tools/local_aws.sh
+# shellcheck source=dev/tools/local_aws.sh
+source dev/tools/local_aws.sh
 start_local_aws demo
 
 ansible-playbook playbooks/site.yml -i inventories/local

@@ -6,7 +6,7 @@
 # community.aws and ansible.builtin plugins, "common_return_values" and "ansible_configuration_settings".
 # Expects the venv from `make install` on PATH and the collection link in .collections (the Makefile does both).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export ANSIBLE_COLLECTIONS_PATH="$PWD/.collections"
 dest=.build/docs
 rm -rf "$dest"

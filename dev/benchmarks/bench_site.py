@@ -2,7 +2,7 @@
 
 Part 1, storage: for each variant (this collection's site.yml with ``--tags storage``, and the same two
 buckets built with amazon.aws.s3_bucket + community.aws.s3_lifecycle + community.aws.s3_cors in
-benchmarks/stock_buckets.yml) on a fresh local AWS:
+dev/benchmarks/stock_buckets.yml) on a fresh local AWS:
 
 1. first converge;
 2. no-op re-run (repeated, median wall time; calls of one run);
@@ -30,8 +30,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "dev" / "local-aws"))
 
 from local_aws import LocalAWS  # noqa: E402
 from local_aws.csm import is_read_operation  # noqa: E402
@@ -43,7 +43,7 @@ VARIANTS = {
     "storytime": ("playbooks/site.yml", "storage"),
     # The same run without the first play (the whole inventory's check, tagged `always`): the buckets' own cost.
     "no-check": ("playbooks/site.yml", "storage", "always"),
-    "stock": ("benchmarks/stock_buckets.yml", None),
+    "stock": ("dev/benchmarks/stock_buckets.yml", None),
 }
 # The foundation issue's target for the two buckets of then (the storage part has three buckets since issue 12).
 TARGET_NOOP_READS = 18

@@ -1,7 +1,7 @@
 """Start and stop LocalStack's community runtime for the `localstack` molecule scenario (`make localstack`).
 
-    python tools/localstack.py up   [--state-dir DIR] [--python PY]   starts it on a free loopback port
-    python tools/localstack.py down [--state-dir DIR]                 stops it and removes what it wrote
+    python dev/tools/localstack.py up   [--state-dir DIR] [--python PY]   starts it on a free loopback port
+    python dev/tools/localstack.py down [--state-dir DIR]                 stops it and removes what it wrote
 
 LocalStack runs from its own virtualenv (.build/localstack-venv, see tests/localstack/requirements.txt) without
 Docker. Everything it writes goes under the state directory (default .build/localstack): its file system root
@@ -25,7 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_STATE = ROOT / ".build" / "localstack"
 DEFAULT_PYTHON = ROOT / ".build" / "localstack-venv" / "bin" / "python"
 #: The services the scenario uses; LocalStack reports each as "available" or "running" once it can answer.

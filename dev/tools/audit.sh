@@ -4,9 +4,9 @@
 # the number of failing findings that are not muted. Exit status 0 only when that number is 0.
 #
 # Against a real account (read-only calls; see docs/operations.md, "Security audit"):
-#   tools/audit.sh --account    # Prowler with the usual AWS credentials, region AUDIT_REGION (default eu-west-1)
+#   dev/tools/audit.sh --account    # Prowler with the usual AWS credentials, region AUDIT_REGION (default eu-west-1)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 export PATH="$ROOT/.venv/bin:$PATH"
 export ANSIBLE_CONFIG="$ROOT/ansible.cfg"
@@ -21,8 +21,8 @@ MODE=local
 rm -rf "$OUT" && mkdir -p "$OUT"
 
 if [ "$MODE" = local ]; then
-  # shellcheck source=tools/local_aws.sh
-  source tools/local_aws.sh
+  # shellcheck source=dev/tools/local_aws.sh
+  source dev/tools/local_aws.sh
   start_local_aws audit
   ansible-playbook playbooks/site.yml -i inventories/local >"$OUT/site.log" || {
     tail -40 "$OUT/site.log"
@@ -47,4 +47,4 @@ if [ $status -ne 0 ] || [ ! -s "$OUT/prowler.ocsf.json" ]; then
   echo "Prowler failed (exit $status); log: $OUT/prowler.log" >&2
   exit 1
 fi
-python tools/audit_report.py "$OUT/prowler.ocsf.json"
+python dev/tools/audit_report.py "$OUT/prowler.ocsf.json"
