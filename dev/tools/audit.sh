@@ -13,7 +13,7 @@ export ANSIBLE_CONFIG="$ROOT/ansible.cfg"
 PROWLER_VENV="${PROWLER_VENV:-$ROOT/.build/prowler-venv}"
 OUT="$ROOT/.build/audit"
 REGION="${AUDIT_REGION:-eu-west-1}"
-MUTELIST="$ROOT/audit/prowler_mutelist.yaml"
+MUTELIST="$ROOT/dev/audit/prowler_mutelist.yaml"
 SERVICES=(s3 cloudfront secretsmanager iam)
 MODE=local
 [ "${1:-}" = "--account" ] && MODE=account
