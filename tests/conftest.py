@@ -29,7 +29,7 @@ def aws(local_aws_server: LocalAWS) -> LocalAWS:
 
 
 #: Scenario test files in the order they should start (measured with ``pytest --durations``, 2 workers). With
-#: ``--dist worksteal`` (dev/tools/test.sh) each worker starts with a contiguous half of the list and an idle worker
+#: ``--dist worksteal`` (dev/tools/test.sh) each worker starts with a contiguous share of the list and an idle worker
 #: steals from the end of the other's queue, so a long test placed late ends the run alone on one worker (it
 #: happened: test_custom_domain_end_to_end ran its 4 minutes last). Files whose single tests run longest come first;
 #: files of many short tests (the input checks, IAM) come last, where they fill both workers' tails.

@@ -49,13 +49,19 @@ print(g(Python())["pip"].replace(".", "_"))')
   (cd "$dir" && git init -q && git add -A && ansible-test sanity --python "$python_version" --color no ${SANITY_ARGS:-})
 }
 
+# Workers for the tests against the local AWS: one per core and one more (PYTEST_WORKERS overrides). A scenario
+# test waits part of its time (process starts, the local MediaConvert's transcodes, deployments, retries): with one
+# worker per core, the two cores of the CI machine were busy only about three quarters of the time once CI's
+# background stages had ended.
+scenario_workers() { echo "${PYTEST_WORKERS:-$(($(nproc) + 1))}"; }
+
 run_pytest() {
   stage "pytest: unit, local AWS, scenarios against the local AWS"
-  # One worker per core (PYTEST_WORKERS overrides); each worker runs its own local AWS (a session fixture), so
-  # tests never share AWS state. Scenario tests spend most of their time in ansible-playbook processes.
+  # Each worker runs its own local AWS (a session fixture), so tests never share AWS state. Scenario tests spend
+  # most of their time in ansible-playbook processes.
   # worksteal: the workers start with halves of the list (costliest scenario tests first, see tests/conftest.py) and
   # an idle worker takes half of another's remaining tests, so neither ends alone behind a long scenario.
-  pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal --durations=25 tests/unit tests/local_aws tests/scenarios
+  pytest -n "$(scenario_workers)" --dist worksteal --durations=25 tests/unit tests/local_aws tests/scenarios
 }
 
 # The unit tests alone: no local AWS, no ansible-playbook (about 10 seconds here).
@@ -67,7 +73,7 @@ run_unit() {
 # The tests against the local AWS: the emulator's own rules, then the playbooks.
 run_scenarios() {
   stage "pytest: local AWS and scenarios"
-  pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal tests/local_aws tests/scenarios
+  pytest -n "$(scenario_workers)" --dist worksteal tests/local_aws tests/scenarios
 }
 
 # The oldest supported end's playbook check (make test-oldest): one converge of site.yml from an empty account and a
