@@ -9,17 +9,15 @@ surfaces only as a job failure minutes later. :func:`shape_problems` reports eve
 would refuse, as ``path: reason`` strings, without any AWS call.
 """
 
-try:
-    import botocore.session
-
-    HAS_BOTOCORE = True
-except ImportError:  # pragma: no cover
-    HAS_BOTOCORE = False
-
 _NUMBER_TYPES = ("integer", "long", "double", "float")
 
 
 def service_model(service):
+    # botocore is imported here, on first use, not with this file: the filter plugins that import this file are
+    # loaded by every task of a role that templates any of the collection's filters, each in a fresh worker process,
+    # and importing botocore there took more than half of a site.yml run's controller time (py-spy, measured).
+    import botocore.session  # noqa: PLC0415 pylint: disable=import-outside-toplevel
+
     return botocore.session.get_session().get_service_model(service)
 
 

@@ -1,0 +1,41 @@
+"""Loading the collection's filter plugins must not import the AWS SDK.
+
+Every task that templates one of the collection's filters loads the filter files in its own worker process (Ansible
+forks one per task), so whatever a filter file imports at load time is paid for by many tasks of every run. botocore
+alone took more than half of a site.yml run's controller time before service_model imported it on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[4]
+FILTERS = sorted(path.stem for path in (ROOT / "plugins" / "filter").glob("*.py"))
+HEAVY = ("botocore", "boto3")
+
+
+def test_there_are_filter_files_to_check():
+    assert {"hls_settings", "input_problems", "resource_names"} <= set(FILTERS)
+
+
+def test_loading_every_filter_file_imports_no_aws_sdk():
+    probe = (
+        "import importlib, json, sys\n"
+        f"for name in {FILTERS!r}:\n"
+        "    importlib.import_module('ansible_collections.storytime.video_infra.plugins.filter.' + name)\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
+        env={"PYTHONPATH": f"{ROOT / '.collections'}"},
+    )  # fmt: skip
+    assert json.loads(done.stdout) == []
+
+
+def test_the_service_model_still_loads_when_a_filter_needs_it():
+    from ansible_collections.storytime.video_infra.plugins.module_utils.service_model import service_model
+
+    assert "CreateJobTemplate" in service_model("mediaconvert").operation_names
