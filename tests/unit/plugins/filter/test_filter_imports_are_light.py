@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ansible_collections.storytime.video_infra.plugins.module_utils.service_model import service_model
+
 ROOT = Path(__file__).resolve().parents[4]
 FILTERS = sorted(path.stem for path in (ROOT / "plugins" / "filter").glob("*.py"))
 HEAVY = ("botocore", "boto3")
@@ -36,6 +38,4 @@ def test_loading_every_filter_file_imports_no_aws_sdk():
 
 
 def test_the_service_model_still_loads_when_a_filter_needs_it():
-    from ansible_collections.storytime.video_infra.plugins.module_utils.service_model import service_model
-
     assert "CreateJobTemplate" in service_model("mediaconvert").operation_names
