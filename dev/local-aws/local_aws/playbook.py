@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -72,6 +73,25 @@ class PlaybookRun:
                 if task_name == name or task_name.endswith(f" : {name}"):
                     found.extend(task["hosts"].values())
         return found
+
+
+def _log_run(cmd: list[str], seconds: float, returncode: int) -> None:
+    """With STORYTIME_RUN_LOG set, append one JSON line per run: the test, the command, its wall time and CPU time
+    (children's, cumulative for this process) -- how the suite's playbook runs are counted and costed."""
+    log = os.environ.get("STORYTIME_RUN_LOG")
+    if not log:
+        return
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = {
+        "test": os.environ.get("PYTEST_CURRENT_TEST", ""),
+        "args": cmd[1:],
+        "seconds": round(seconds, 2),
+        "children_cpu": round(usage.ru_utime + usage.ru_stime, 2),
+        "rc": returncode,
+        "pid": os.getpid(),
+    }
+    with open(log, "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(line) + "\n")
 
 
 class PlaybookRunner:
@@ -172,6 +192,7 @@ class PlaybookRunner:
                     process.kill()
                     stdout, stderr = process.communicate()
             seconds = time.monotonic() - began
+            _log_run(cmd, seconds, process.returncode)
             recorder.settle()
             calls = [(call.service, call.operation) for call in recorder.api_calls()]
         result = None
