@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.storytime.video_infra.plugins.module_utils.public_keys import fingerprint
 from cryptography.hazmat.primitives import serialization
 
+from tests.scenarios.converge import converge_once
 from tests.scenarios.key_helpers import inject
 from tests.scenarios.key_helpers import key_group_items
 from tests.scenarios.key_helpers import new_key
@@ -19,6 +20,16 @@ from tests.scenarios.key_helpers import public_pem
 pytestmark = pytest.mark.scenario
 
 SECRET = "storytime/{env}/cloudfront_private_key"
+#: The signing key the prod-inventory tests list; one per test session, so that they share one converge.
+PROD_KEY = new_key()
+
+
+@pytest.fixture
+def prod_site(aws, playbook, tmp_path_factory):
+    """inventories/prod (listing PROD_KEY's public half) converged from an empty account, and its path and run:
+    converged once per worker (converge_once), the later tests get the state restored."""
+    inventory = prod_inventory(playbook, [public_pem(PROD_KEY)])
+    return inventory, converge_once("prod-site", aws, playbook, tmp_path_factory, inventory=inventory)
 
 
 def test_local_key_pair_is_generated_stored_and_never_printed(playbook, aws):
@@ -51,9 +62,8 @@ def test_local_key_pair_is_generated_stored_and_never_printed(playbook, aws):
     assert kept == {"key_pair_id": None, "private_key_pem": secret["private_key_pem"]}
 
 
-def test_prod_like_run_creates_the_secret_without_a_value(playbook, aws):
-    key = new_key()
-    run = playbook.run(inventory=prod_inventory(playbook, [public_pem(key)]))
+def test_prod_like_run_creates_the_secret_without_a_value(prod_site, aws):
+    _inventory, run = prod_site
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
     operations = [op for _svc, op in run.calls]
@@ -64,10 +74,9 @@ def test_prod_like_run_creates_the_secret_without_a_value(playbook, aws):
     assert not described.get("VersionIdsToStages")
 
 
-def test_inject_stores_the_pair_for_a_key_of_the_key_group(playbook, aws, tmp_path):
-    key = new_key()
-    inventory = prod_inventory(playbook, [public_pem(key)])
-    assert playbook.run(inventory=inventory).rc == 0
+def test_inject_stores_the_pair_for_a_key_of_the_key_group(prod_site, playbook, aws, tmp_path):
+    key = PROD_KEY
+    inventory, _site = prod_site
 
     run = inject(playbook, inventory, private_pem(key), tmp_path, verbosity=3, json_output=False)
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -98,9 +107,8 @@ def test_inject_stores_the_pair_for_a_key_of_the_key_group(playbook, aws, tmp_pa
     ],
     ids=["malformed", "1024-bit", "not-in-key-group"],
 )
-def test_inject_refuses_bad_keys_and_leaves_the_secret_unchanged(playbook, aws, tmp_path, make_pem, message):
-    inventory = prod_inventory(playbook, [public_pem(new_key())])
-    assert playbook.run(inventory=inventory).rc == 0
+def test_inject_refuses_bad_keys_and_leaves_the_secret_unchanged(prod_site, playbook, aws, tmp_path, make_pem, message):
+    inventory, _site = prod_site
 
     run = inject(playbook, inventory, make_pem(), tmp_path, verbosity=3, json_output=False)
 
