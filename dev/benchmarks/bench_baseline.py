@@ -2,8 +2,9 @@
 
 For each tree (the baseline commit, checked out as a git worktree under .build/, and this working tree), on an
 emptied local AWS: one converge of site.yml on inventories/local, ``--repeats`` no-op re-runs (median wall time),
-and one ``--check --diff`` run on the converged state. Printed per tree: wall times, the AWS calls of a no-op run
-(reads and writes, counted with botocore client-side monitoring as in bench_site.py), the tasks that ran (ok +
+and one ``--check --diff`` run on the converged state. Printed per tree: wall times, CPU times (the
+ansible-playbook process, its workers and its module processes: what a busy CI machine pays), the AWS calls of a
+no-op run (reads and writes, counted with botocore client-side monitoring as in bench_site.py), the tasks that ran (ok +
 changed) and were skipped, the module processes a no-op run starts (tasks that are not controller-only), and
 the ratio of each figure to the baseline's.
 
@@ -86,8 +87,11 @@ def measure(server: LocalAWS, root: Path, repeats: int) -> dict[str, float]:
     ran, skipped, modules = task_counts(last)
     return {
         "converge wall s": converge.seconds,
+        "converge CPU s": converge.cpu_seconds,
         "no-op wall s (median)": statistics.median(run.seconds for run in noops),
+        "no-op CPU s (median)": statistics.median(run.cpu_seconds for run in noops),
         "--check --diff wall s": check.seconds,
+        "--check --diff CPU s": check.cpu_seconds,
         "no-op reads": len(last.reads),
         "no-op writes": len(last.writes),
         "no-op changed tasks": last.stats()["changed"],

@@ -1,8 +1,8 @@
 """Where the test suite's time goes: the playbook runs of the scenario tests, by test file and by kind of run.
 
 The scenario tests spend almost all of their time in ansible-playbook processes. With ``STORYTIME_RUN_LOG`` set,
-``local_aws.playbook.PlaybookRunner`` appends one JSON line per run (the test, the command, its wall time, the
-worker's cumulative child CPU time); this script reads that file and prints, per test file and per kind of run
+``local_aws.playbook.PlaybookRunner`` appends one JSON line per run (the test, the command, its wall and CPU
+seconds); this script reads that file and prints, per test file and per kind of run
 (playbook, check mode, failed, tagged), the number of runs and the CPU seconds they used::
 
     STORYTIME_RUN_LOG=.build/runs.jsonl make scenarios
@@ -18,13 +18,7 @@ from pathlib import Path
 
 
 def load(path: Path) -> list[dict]:
-    """The runs, each with ``cpu``: the CPU seconds of that run (the worker's cumulative figure, differenced)."""
-    runs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    previous: dict[int, float] = {}
-    for run in runs:
-        run["cpu"] = run["children_cpu"] - previous.get(run["pid"], 0.0)
-        previous[run["pid"]] = run["children_cpu"]
-    return runs
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def kind(run: dict) -> str:
@@ -49,11 +43,11 @@ def main() -> None:
     by_file: dict[str, list[float]] = collections.defaultdict(list)
     by_kind: dict[str, list[float]] = collections.defaultdict(list)
     for run in runs:
-        by_file[run["test"].split("::")[0].rsplit("/", 1)[-1] or "(outside a test)"].append(run["cpu"])
-        by_kind[kind(run)].append(run["cpu"])
+        by_file[run["test"].split("::")[0].rsplit("/", 1)[-1] or "(outside a test)"].append(run["cpu_seconds"])
+        by_kind[kind(run)].append(run["cpu_seconds"])
     table("test file", by_file)
     table("kind of run", by_kind)
-    print(f"\n{len(runs)} playbook runs, {sum(run['cpu'] for run in runs):.0f} CPU seconds")
+    print(f"\n{len(runs)} playbook runs, {sum(run['cpu_seconds'] for run in runs):.0f} CPU seconds")
 
 
 if __name__ == "__main__":

@@ -17,28 +17,28 @@ SPEC.loader.exec_module(suite_runs)
 def test_nothing_is_logged_without_the_variable(tmp_path, monkeypatch):
     monkeypatch.delenv("STORYTIME_RUN_LOG", raising=False)
     monkeypatch.chdir(tmp_path)
-    playbook._log_run(["ansible-playbook", "site.yml"], 1.0, 0)
+    playbook._log_run(["ansible-playbook", "site.yml"], 1.0, 0.5, 0)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_each_run_is_one_line_and_the_summary_differences_the_cpu_per_worker(tmp_path, monkeypatch, capsys):
+def test_each_run_is_one_line_and_the_summary_adds_the_cpu_seconds_up(tmp_path, monkeypatch, capsys):
     log = tmp_path / "runs.jsonl"
     monkeypatch.setenv("STORYTIME_RUN_LOG", str(log))
     monkeypatch.setenv("PYTEST_CURRENT_TEST", "tests/scenarios/test_x.py::test_y (call)")
-    playbook._log_run(["ansible-playbook", "/r/playbooks/site.yml", "--check"], 2.5, 0)
+    playbook._log_run(["ansible-playbook", "/r/playbooks/site.yml", "--check"], 2.5, 1.25, 0)
     (line,) = log.read_text().splitlines()
     logged = json.loads(line)
-    assert logged["args"] == ["/r/playbooks/site.yml", "--check"] and logged["seconds"] == 2.5 and logged["rc"] == 0
+    assert logged["args"] == ["/r/playbooks/site.yml", "--check"]
+    assert (logged["seconds"], logged["cpu_seconds"], logged["rc"]) == (2.5, 1.25, 0)
 
     lines = [
-        {"test": "tests/scenarios/test_a.py::t (call)", "args": ["/r/site.yml"], "rc": 0, "pid": 1, "children_cpu": 20},
-        {"test": "tests/scenarios/test_a.py::t (call)", "args": ["/r/site.yml"], "rc": 2, "pid": 1, "children_cpu": 23},
-        {"test": "tests/scenarios/test_b.py::u (call)", "args": ["/r/site.yml", "--tags", "x"], "rc": 0, "pid": 2,
-         "children_cpu": 10},
+        {"test": "tests/scenarios/test_a.py::t (call)", "args": ["/r/site.yml"], "rc": 0, "cpu_seconds": 20},
+        {"test": "tests/scenarios/test_a.py::t (call)", "args": ["/r/site.yml"], "rc": 2, "cpu_seconds": 3},
+        {"test": "tests/scenarios/test_b.py::u (call)", "args": ["/r/site.yml", "--tags", "x"], "rc": 0,
+         "cpu_seconds": 10},
     ]  # fmt: skip
     log.write_text("".join(json.dumps(entry) + "\n" for entry in lines))
     runs = suite_runs.load(log)
-    assert [run["cpu"] for run in runs] == [20, 3, 10]
     assert [suite_runs.kind(run) for run in runs] == ["site.yml", "site.yml failed", "site.yml tagged"]
     monkeypatch.setattr("sys.argv", ["suite_runs.py", str(log)])
     suite_runs.main()

@@ -37,6 +37,9 @@ class PlaybookRun:
     calls: list[tuple[str, str]]
     seconds: float
     result: dict[str, Any] | None = field(default=None)
+    #: CPU seconds (user + system) of the ansible-playbook process and everything it waited for: its workers and
+    #: module processes. Measured as this process's children's; runs started side by side share the figure.
+    cpu_seconds: float = 0.0
 
     @property
     def writes(self) -> list[str]:
@@ -75,20 +78,23 @@ class PlaybookRun:
         return found
 
 
-def _log_run(cmd: list[str], seconds: float, returncode: int) -> None:
-    """With STORYTIME_RUN_LOG set, append one JSON line per run: the test, the command, its wall time and CPU time
-    (children's, cumulative for this process) -- how the suite's playbook runs are counted and costed."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _log_run(cmd: list[str], seconds: float, cpu_seconds: float, returncode: int) -> None:
+    """With STORYTIME_RUN_LOG set, append one JSON line per run: the test, the command, its wall and CPU seconds
+    and its exit code -- how dev/benchmarks/suite_runs.py counts and costs the suite's playbook runs."""
     log = os.environ.get("STORYTIME_RUN_LOG")
     if not log:
         return
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     line = {
         "test": os.environ.get("PYTEST_CURRENT_TEST", ""),
         "args": cmd[1:],
         "seconds": round(seconds, 2),
-        "children_cpu": round(usage.ru_utime + usage.ru_stime, 2),
+        "cpu_seconds": round(cpu_seconds, 2),
         "rc": returncode,
-        "pid": os.getpid(),
     }
     with open(log, "a", encoding="utf-8") as stream:
         stream.write(json.dumps(line) + "\n")
@@ -175,6 +181,7 @@ class PlaybookRunner:
         with CallRecorder() as recorder:
             run_env.update(recorder.env())
             began = time.monotonic()
+            cpu_before = _children_cpu()
             with subprocess.Popen(
                 cmd,
                 cwd=self.root,
@@ -192,7 +199,8 @@ class PlaybookRunner:
                     process.kill()
                     stdout, stderr = process.communicate()
             seconds = time.monotonic() - began
-            _log_run(cmd, seconds, process.returncode)
+            cpu_seconds = _children_cpu() - cpu_before
+            _log_run(cmd, seconds, cpu_seconds, process.returncode)
             recorder.settle()
             calls = [(call.service, call.operation) for call in recorder.api_calls()]
         result = None
@@ -202,4 +210,4 @@ class PlaybookRunner:
                 result = json.loads(stdout[start:]) if start >= 0 else None
             except ValueError:  # a run stopped by a signal may print nothing or half a document
                 result = None
-        return PlaybookRun(process.returncode, stdout, stderr, calls, seconds, result)
+        return PlaybookRun(process.returncode, stdout, stderr, calls, seconds, result, cpu_seconds)
