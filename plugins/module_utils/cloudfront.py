@@ -17,6 +17,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.common impor
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt as _create_or_adopt
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import created_by_this_run
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
@@ -179,11 +180,6 @@ _NAMED_KINDS = {
     ),
     "public key": ("list_public_keys", "PublicKeyList", {}, lambda item: (item["Name"], item["Id"])),
 }
-
-
-def created_by_this_run(kind, name):
-    """What a name that does not exist yet resolves to in check mode: the ID is unknown until the run creates it."""
-    return f"(created by this run: {kind} {name})"
 
 
 class IdsByName:

@@ -14,6 +14,7 @@ import re
 
 from ansible_collections.storytime.video_infra.plugins.module_utils.cloudfront import from_cf_list
 from ansible_collections.storytime.video_infra.plugins.module_utils.cloudfront import to_cf_list
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import is_created_by_this_run
 
 DEFAULT_CERTIFICATE = {
     "CloudFrontDefaultCertificate": True,
@@ -329,8 +330,9 @@ def resolve_names(params, ids):
     return resolved
 
 
-def option_problems(params):
-    """Problems with the distribution options that CloudFront would refuse (messages name the option)."""
+def option_problems(params, check_mode=False):
+    """Problems with the distribution options that CloudFront would refuse (messages name the option). In check
+    mode, the certificate may be the prediction of the task that requests it (``created_by_this_run``)."""
     problems = []
     origin_ids = [o["id"] for o in params.get("origins") or []]
     if len(origin_ids) != len(set(origin_ids)):
@@ -355,7 +357,7 @@ def option_problems(params):
     if aliases and params.get("viewer_certificate") is not None and not certificate.get("acm_certificate_arn"):
         problems.append("aliases need viewer_certificate.acm_certificate_arn (an ACM certificate in us-east-1)")
     arn = certificate.get("acm_certificate_arn")
-    if arn and ":us-east-1:" not in arn:
+    if arn and ":us-east-1:" not in arn and not (check_mode and is_created_by_this_run(arn)):
         problems.append(
             "viewer_certificate.acm_certificate_arn must be a certificate in us-east-1 (CloudFront's region)"
         )

@@ -75,6 +75,20 @@ class StorytimeErrorHandler(AWSErrorHandler):
 _TOLERATING = {}
 
 
+_CREATED_BY_THIS_RUN = "(created by this run: "
+
+
+def created_by_this_run(kind, name):
+    """What an identifier that does not exist yet is predicted as in check mode: the task that creates the resource
+    runs earlier in the same run, and its ID or ARN is unknown until it does."""
+    return f"{_CREATED_BY_THIS_RUN}{kind} {name})"
+
+
+def is_created_by_this_run(value):
+    """Whether ``value`` is a check-mode prediction of :func:`created_by_this_run` (not a real identifier)."""
+    return isinstance(value, str) and value.startswith(_CREATED_BY_THIS_RUN) and value.endswith(")")
+
+
 def present_result(key, changed, before, after, **extra):
     """The result of ``state=present``: the resource under ``key``, ``extra`` fields, and a diff when it changed
     (``before`` None or {} for a resource that did not exist)."""

@@ -180,8 +180,10 @@ certificate:
   type: complex
   contains:
     arn:
-      description: ARN of the certificate, for C(ViewerCertificate.ACMCertificateArn) of a distribution. V(null) in
-        check mode when the certificate would be requested.
+      description: >-
+        ARN of the certificate, for C(ViewerCertificate.ACMCertificateArn) of a distribution. In check mode, when the
+        certificate would be requested, the prediction V((created by this run: ACM certificate <domain_name>\)),
+        which M(storytime.video_infra.cloudfront_distribution) accepts in check mode.
       type: str
       returned: always
       sample: arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789
@@ -261,6 +263,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.common impor
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import created_by_this_run
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import string_map
 
@@ -450,6 +453,7 @@ def to_result(certificate, tags):
 
 def predicted(names, key_algorithm, tags):
     certificate = {
+        "CertificateArn": created_by_this_run("ACM certificate", names[0]),
         "DomainName": names[0],
         "SubjectAlternativeNames": names,
         "Status": "PENDING_VALIDATION",

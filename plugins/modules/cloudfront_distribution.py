@@ -258,7 +258,11 @@ options:
     type: dict
     suboptions:
       acm_certificate_arn:
-        description: ARN of an ACM certificate in us-east-1 that covers every alias.
+        description:
+          - ARN of an ACM certificate in us-east-1 that covers every alias.
+          - >-
+            In check mode, also the prediction M(storytime.video_infra.acm_certificate) returns for a certificate it
+            would request (V((created by this run: ACM certificate <domain>\))); outside check mode a real ARN.
         type: str
       ssl_support_method:
         description: V(sni-only) (recommended) or V(vip) (dedicated IPs, extra cost).
@@ -821,7 +825,7 @@ def main():
     module = StorytimeAWSModule(
         argument_spec=argument_spec, mutually_exclusive=[("web_acl_id", "web_acl_name")], supports_check_mode=True
     )
-    problems = dist.option_problems(module.params)
+    problems = dist.option_problems(module.params, module.check_mode)
     if problems:
         module.fail_json(msg="Invalid distribution options: " + "; ".join(problems), problems=problems)
     cf.run_module(module, ensure_present, ensure_absent)

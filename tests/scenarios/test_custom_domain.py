@@ -88,6 +88,11 @@ def test_custom_domain_end_to_end(playbook, aws, tmp_path):
     preview = playbook.run(extra_vars=WEB_VARS, check=True)
     assert preview.rc == 0, preview.failure_messages()
     assert preview.writes == []
+    # The certificate does not exist yet: acm_certificate predicts it, and the distribution's plan shows that
+    # prediction (no placeholder ARN made up in the role).
+    (planned,) = preview.task_results("Distribution for the HLS bucket")
+    planned_certificate = planned["diff"]["after"]["viewer_certificate"]
+    assert planned_certificate["acm_certificate_arn"] == f"(created by this run: ACM certificate {DOMAIN})"
 
     run = playbook.run(extra_vars=WEB_VARS)
     assert run.rc == 0, run.failure_messages()

@@ -379,7 +379,7 @@ def test_check_mode_predicts_the_request_without_writing(runner):
     assert not result.failed, result.result
     assert result.result["changed"] is True
     assert result.result["certificate"] == {
-        "arn": None,
+        "arn": f"(created by this run: ACM certificate {DOMAIN})",
         "domain_name": DOMAIN,
         "subject_alternative_names": [DOMAIN, WILDCARD],
         "status": "PENDING_VALIDATION",

@@ -332,6 +332,35 @@ def test_bad_input_fails_before_any_call(runner, changes, message):
     assert runner.client_requests == []
 
 
+PREDICTED_CERTIFICATE = {
+    "aliases": ["cdn.example.com"],
+    "viewer_certificate": {"acm_certificate_arn": "(created by this run: ACM certificate cdn.example.com)"},
+}
+
+
+def test_a_certificate_predicted_by_acm_certificate_is_taken_in_check_mode(runner):
+    """On a fresh account, --check of a custom domain: acm_certificate predicts the certificate it would request,
+    and the distribution shows that prediction in its diff instead of refusing it."""
+    listed(runner.stub("cloudfront"))
+
+    result = runner.run(mod.main, {**ARGS, **PREDICTED_CERTIFICATE, "_ansible_check_mode": True})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    after = result.result["diff"]["after"]
+    assert after["viewer_certificate"]["acm_certificate_arn"] == PREDICTED_CERTIFICATE["viewer_certificate"][
+        "acm_certificate_arn"
+    ]
+
+
+def test_a_predicted_certificate_is_refused_outside_check_mode(runner):
+    result = runner.run(mod.main, {**ARGS, **PREDICTED_CERTIFICATE})
+
+    assert result.failed
+    assert "must be a certificate in us-east-1" in result.result["msg"]
+    assert runner.client_requests == []
+
+
 def test_apply_options_over_its_own_output_is_stable():
     config = desired_config()
     again = dist.apply_options(config, module_params(ARGS))
