@@ -434,12 +434,16 @@ distribution:
       returned: always
       sample: E2YUIOP9EXAMPLE
     arn:
-      description: Distribution ARN, for the bucket policy's C(AWS:SourceArn) condition.
+      description: >-
+        Distribution ARN, for the bucket policy's C(AWS:SourceArn) condition. In check mode, for a distribution
+        that would be created, the prediction V((created by this run: distribution ARN <comment>\)).
       type: str
       returned: always
       sample: arn:aws:cloudfront::123456789012:distribution/E2YUIOP9EXAMPLE
     domain_name:
-      description: The C(*.cloudfront.net) domain.
+      description: >-
+        The C(*.cloudfront.net) domain. In check mode, for a distribution that would be created, the prediction
+        V((created by this run: distribution domain name <comment>\)).
       type: str
       returned: always
       sample: d111111abcdef8.cloudfront.net
@@ -526,6 +530,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront_distribution as dist
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import created_by_this_run
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 
 
@@ -585,7 +590,16 @@ def ensure_created(module, client, params):
         dist.new_config(params["caller_reference"] or params["comment"], params["comment"]), params
     )
     if module.check_mode:
-        return True, (None, None, None, "InProgress"), config
+        # The ID, ARN and domain name are CloudFront's to choose; the ARN and domain name are predicted for the
+        # tasks that use them in the same --check run (the bucket policy's SourceArn, logging, DNS records).
+        comment = params["comment"]
+        predicted = (
+            None,
+            created_by_this_run("distribution ARN", comment),
+            created_by_this_run("distribution domain name", comment),
+            "InProgress",
+        )
+        return True, predicted, config
     tags = params["tags"] or {}
 
     def create_call():

@@ -33,7 +33,12 @@ options:
     choices: [present, absent]
     default: present
   distribution_arn:
-    description: ARN of the distribution whose access logs are delivered. Required with O(state=present).
+    description:
+      - ARN of the distribution whose access logs are delivered. Required with O(state=present).
+      - >-
+        In check mode, also the prediction M(storytime.video_infra.cloudfront_distribution) returns for a
+        distribution it would create (V((created by this run: distribution ARN <comment>\))): the plan then
+        shows the delivery this run would set up.
     type: str
   destination_arn:
     description:
@@ -101,6 +106,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import create_or_adopt
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import is_created_by_this_run
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 
@@ -272,8 +278,10 @@ def main():
     if not re.fullmatch(r"[\w-]{1,60}", module.params["name"]):
         module.fail_json(msg="name must be 1 to 60 letters, digits, '_' or '-'")
     if module.params["state"] == "present":
-        if not re.fullmatch(
-            r"arn:aws[\w-]*:cloudfront::\d{12}:distribution/[A-Z0-9]+", module.params["distribution_arn"]
+        distribution_arn = module.params["distribution_arn"]
+        predicted = module.check_mode and is_created_by_this_run(distribution_arn)
+        if not predicted and not re.fullmatch(
+            r"arn:aws[\w-]*:cloudfront::\d{12}:distribution/[A-Z0-9]+", distribution_arn
         ):
             module.fail_json(msg=f"distribution_arn {module.params['distribution_arn']!r} is not a distribution ARN")
         if not re.fullmatch(

@@ -123,6 +123,14 @@ def test_check_on_a_fresh_account_creates_nothing(playbook, aws):
     ):
         assert marker in run.stdout
     assert "new-oac" not in run.stdout and "new-key-group" not in run.stdout
+    # ... and its own ARN, which the tasks after it use: the bucket policy's SourceArn and the standard logging
+    # plan show the prediction and report the change they would make (no made-up ARN, no skipped task).
+    predicted_arn = f"(created by this run: distribution ARN {PREFIX}-hls)"
+    for task in ("Let this distribution (and only it) read the HLS bucket", "Access logs of the distribution into"):
+        section = run.stdout.split(f" : {task}", 1)[1].split("\nTASK [", 1)[0]
+        assert predicted_arn in section, section
+        assert "changed: [storytime-local]" in section, section
+    assert "new-distribution" not in run.stdout
 
 
 def test_behaviour_stripped_of_its_key_group_is_restored(converged, playbook, aws):

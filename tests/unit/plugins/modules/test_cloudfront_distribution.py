@@ -348,9 +348,10 @@ def test_a_certificate_predicted_by_acm_certificate_is_taken_in_check_mode(runne
     assert not result.failed, result.result
     assert result.result["changed"] is True
     after = result.result["diff"]["after"]
-    assert after["viewer_certificate"]["acm_certificate_arn"] == PREDICTED_CERTIFICATE["viewer_certificate"][
-        "acm_certificate_arn"
-    ]
+    assert (
+        after["viewer_certificate"]["acm_certificate_arn"]
+        == PREDICTED_CERTIFICATE["viewer_certificate"]["acm_certificate_arn"]
+    )
 
 
 def test_a_predicted_certificate_is_refused_outside_check_mode(runner):
@@ -743,6 +744,11 @@ def test_check_mode_on_a_fresh_account_predicts_every_name(runner):
     assert after["origins"][0]["origin_access_control_id"] == "(created by this run: origin access control unit-oac)"
     assert after["default_cache_behavior"]["trusted_key_groups"] == ["(created by this run: key group unit-signers)"]
     assert after["cache_behaviors"][1]["cache_policy_id"] == "(created by this run: cache policy unit-segments)"
+    # Its own identifiers: the ARN and domain name later tasks of the run use are predicted, the ID left unknown.
+    distribution = result.result["distribution"]
+    assert distribution["id"] is None
+    assert distribution["arn"] == f"(created by this run: distribution ARN {NAMED_ARGS['comment']})"
+    assert distribution["domain_name"] == f"(created by this run: distribution domain name {NAMED_ARGS['comment']})"
 
 
 def test_ids_need_no_list_call(runner):

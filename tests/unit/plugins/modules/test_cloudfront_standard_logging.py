@@ -115,6 +115,33 @@ def test_check_mode_predicts_the_creation_without_writing(runner):
     assert result.result["diff"]["after"]["distribution_arn"] == DISTRIBUTION
 
 
+PREDICTED = "(created by this run: distribution ARN storytime-unit-hls)"
+
+
+def test_check_mode_takes_the_arn_predicted_for_a_distribution_this_run_creates(runner):
+    """--check on a fresh account: the distribution does not exist, cloudfront_distribution predicts its ARN, and
+    the logging plan shows the delivery this run would set up (reads only)."""
+    logs = runner.stub("logs")
+    reads(logs)
+
+    result = runner.run(mod.main, {**ARGS, "distribution_arn": PREDICTED, "_ansible_check_mode": True})
+
+    assert not result.failed, result.result
+    logs.assert_no_pending_responses()
+    assert result.result["changed"] is True
+    assert result.result["diff"]["after"]["distribution_arn"] == PREDICTED
+
+
+def test_a_predicted_arn_is_refused_outside_check_mode(runner):
+    runner.stub("logs")
+
+    result = runner.run(mod.main, {**ARGS, "distribution_arn": PREDICTED})
+
+    assert result.failed
+    assert "is not a distribution ARN" in result.result["msg"]
+    assert runner.client_requests == []
+
+
 def test_absent_deletes_delivery_source_and_destination(runner):
     logs = runner.stub("logs")
     reads(logs, SOURCE, DESTINATION, [DELIVERY])
