@@ -79,7 +79,7 @@ run_scenarios() {
 # The oldest supported end's playbook check (make test-oldest): one converge of site.yml from an empty account and a
 # second run that changes and writes nothing (tests/oldest/).
 run_oldest_converge() {
-  stage "converge and no-op run of site.yml ($(ansible --version | head -1))"
+  stage "converge and no-op run of site.yml ($(ansible --version 2>/dev/null | head -1))"
   # Its own base temp directory and no cache: it may run beside make test's pytest (CI).
   pytest -p no:xdist -p no:cacheprovider --basetemp="$ROOT/.build/oldest-pytest" tests/oldest
 }
