@@ -283,7 +283,7 @@ def main():
         if not predicted and not re.fullmatch(
             r"arn:aws[\w-]*:cloudfront::\d{12}:distribution/[A-Z0-9]+", distribution_arn
         ):
-            module.fail_json(msg=f"distribution_arn {module.params['distribution_arn']!r} is not a distribution ARN")
+            module.fail_json(msg=f"distribution_arn {distribution_arn!r} is not a distribution ARN")
         if not re.fullmatch(
             r"arn:aws[\w-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?", module.params["destination_arn"]
         ):
