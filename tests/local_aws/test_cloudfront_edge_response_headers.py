@@ -31,7 +31,7 @@ from werkzeug.test import Client
 
 from local_aws import s3_policy
 from local_aws.cloudfront import CloudFrontStore
-from local_aws.cloudfront import ResponseHeadersPolicy
+from local_aws.cloudfront import Policy
 from local_aws.cloudfront_edge import CloudFrontEdgeExtension
 from local_aws.cloudfront_edge import EdgeDistribution
 from local_aws.cloudfront_edge import OriginResponse
@@ -119,7 +119,7 @@ def serve(
     store = CloudFrontStore()
     changes = dict(behaviour_changes)
     if config is not None:
-        policy = ResponseHeadersPolicy("rhp-1", config, "E1", datetime.datetime.now(datetime.UTC))
+        policy = Policy("ResponseHeadersPolicy", "rhp-1", config, "E1", datetime.datetime.now(datetime.UTC))
         store.account(ACCOUNT, "aws").response_headers_policies["rhp-1"] = policy
         changes.setdefault("ResponseHeadersPolicyId", "rhp-1")
     dist = EdgeDistribution("EDFDVBD6EXAMPLE", ARN, DOMAIN, ACCOUNT, "aws", make_config(behaviour(**changes)))

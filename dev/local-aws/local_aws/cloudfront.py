@@ -357,9 +357,11 @@ def acm_certificate_users(account_id: str, partition: str, certificate_arn: str)
 
 
 @dataclass
-class CachePolicy:
-    """A cache policy; ``managed`` ones belong to AWS and cannot be changed."""
+class Policy:
+    """A cache policy or a response headers policy (``member``: ``CachePolicy`` or ``ResponseHeadersPolicy``, its
+    name in the API); ``managed`` ones belong to AWS and cannot be changed."""
 
+    member: str
     id: str
     config: dict[str, Any]
     etag: str
@@ -367,8 +369,8 @@ class CachePolicy:
     managed: bool = False
 
     def to_api(self) -> dict[str, Any]:
-        """The ``CachePolicy`` shape."""
-        return {"Id": self.id, "LastModifiedTime": self.last_modified, "CachePolicyConfig": self.config}
+        """The ``CachePolicy`` or ``ResponseHeadersPolicy`` shape."""
+        return {"Id": self.id, "LastModifiedTime": self.last_modified, f"{self.member}Config": self.config}
 
 
 @dataclass
@@ -411,7 +413,7 @@ class KeyGroup:
         return {"Id": self.id, "LastModifiedTime": self.last_modified, "KeyGroupConfig": self.config}
 
 
-def _managed_policy(policy_id: str, name: str, comment: str, ttls: tuple[int, int, int], gzip: bool) -> CachePolicy:
+def _managed_policy(policy_id: str, name: str, comment: str, ttls: tuple[int, int, int], gzip: bool) -> Policy:
     """Build one of AWS's managed cache policies (no headers, cookies or query strings in the key)."""
     min_ttl, default_ttl, max_ttl = ttls
     config = {
@@ -430,7 +432,7 @@ def _managed_policy(policy_id: str, name: str, comment: str, ttls: tuple[int, in
     }
     # AWS does not publish when it last changed these policies; a fixed date keeps responses stable.
     last_modified = datetime(2020, 7, 21, 0, 0, 0)
-    return CachePolicy(policy_id, config, _managed_etag(policy_id), last_modified, managed=True)
+    return Policy("CachePolicy", policy_id, config, _managed_etag(policy_id), last_modified, managed=True)
 
 
 def _managed_etag(policy_id: str) -> str:
@@ -440,7 +442,7 @@ def _managed_etag(policy_id: str) -> str:
 
 #: AWS managed cache policies, with the settings the Developer Guide ("Use managed cache policies")
 #: documents and the names and comments ListCachePolicies returns for them.
-MANAGED_CACHE_POLICIES: dict[str, CachePolicy] = {
+MANAGED_CACHE_POLICIES: dict[str, Policy] = {
     policy.id: policy
     for policy in (
         _managed_policy(
@@ -466,21 +468,6 @@ MANAGED_CACHE_POLICIES: dict[str, CachePolicy] = {
         ),
     )
 }
-
-
-@dataclass
-class ResponseHeadersPolicy:
-    """A response headers policy; ``managed`` ones belong to AWS and cannot be changed."""
-
-    id: str
-    config: dict[str, Any]
-    etag: str
-    last_modified: datetime
-    managed: bool = False
-
-    def to_api(self) -> dict[str, Any]:
-        """The ``ResponseHeadersPolicy`` shape."""
-        return {"Id": self.id, "LastModifiedTime": self.last_modified, "ResponseHeadersPolicyConfig": self.config}
 
 
 def _cors(origin_override: bool, preflight: bool) -> dict[str, Any]:
@@ -511,8 +498,9 @@ _MANAGED_SECURITY_HEADERS: dict[str, Any] = {
 }
 
 
-def _managed_response_headers_policy(policy_id: str, name: str, comment: str, **config: Any) -> ResponseHeadersPolicy:
-    return ResponseHeadersPolicy(
+def _managed_response_headers_policy(policy_id: str, name: str, comment: str, **config: Any) -> Policy:
+    return Policy(
+        "ResponseHeadersPolicy",
         policy_id,
         {"Comment": comment, "Name": name, **config},
         _managed_etag(policy_id),
@@ -523,7 +511,7 @@ def _managed_response_headers_policy(policy_id: str, name: str, comment: str, **
 
 #: AWS managed response headers policies, with the IDs and settings "Use managed response headers policies"
 #: documents (the origin overrides as that page states them: the origin's CORS headers win).
-MANAGED_RESPONSE_HEADERS_POLICIES: dict[str, ResponseHeadersPolicy] = {
+MANAGED_RESPONSE_HEADERS_POLICIES: dict[str, Policy] = {
     policy.id: policy
     for policy in (
         _managed_response_headers_policy(
@@ -570,12 +558,53 @@ def unremovable_header(name: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class PolicyKind:
+    """What tells CloudFront's two policy kinds apart in the API: the shape's name (``member``) and its plural, the
+    path of ``Location``, the words of the managed-policy errors, the cache behaviour field that uses a policy, the
+    managed policies, the account state's dict, the quota and the config validator (a handler method's name)."""
+
+    member: str
+    plural: str
+    path: str
+    label: str
+    behaviour_field: str
+    managed: dict[str, Policy]
+    state_attr: str
+    quota: int
+    validator: str
+
+
+CACHE_POLICY = PolicyKind(
+    "CachePolicy",
+    "CachePolicies",
+    "cache-policy",
+    "cache policies",
+    "CachePolicyId",
+    MANAGED_CACHE_POLICIES,
+    "cache_policies",
+    MAX_CACHE_POLICIES,
+    "_cache_policy_config",
+)
+RESPONSE_HEADERS_POLICY = PolicyKind(
+    "ResponseHeadersPolicy",
+    "ResponseHeadersPolicies",
+    "response-headers-policy",
+    "response headers policies",
+    "ResponseHeadersPolicyId",
+    MANAGED_RESPONSE_HEADERS_POLICIES,
+    "response_headers_policies",
+    MAX_RESPONSE_HEADERS_POLICIES,
+    "_response_headers_policy_config",
+)
+
+
 @dataclass
 class AccountState:
     """The CloudFront resources of one account (CloudFront is global: one state per partition)."""
 
-    cache_policies: dict[str, CachePolicy] = field(default_factory=dict)
-    response_headers_policies: dict[str, ResponseHeadersPolicy] = field(default_factory=dict)
+    cache_policies: dict[str, Policy] = field(default_factory=dict)
+    response_headers_policies: dict[str, Policy] = field(default_factory=dict)
     public_keys: dict[str, PublicKey] = field(default_factory=dict)
     key_groups: dict[str, KeyGroup] = field(default_factory=dict)
 
@@ -796,13 +825,32 @@ class LocalCloudFrontResponse(CloudFrontResponse):
         truncated = start + max_items < len(items)
         return page, (key(page[-1]) if truncated and page else None), max_items
 
-    # ---- cache policies ---------------------------------------------------------------------------
+    # ---- cache policies and response headers policies ---------------------------------------------
+    # The two kinds have the same five operations and differ by their names in the API, their quota, the cache
+    # behaviour field that uses them and how their config is validated (PolicyKind); the handlers below are shared.
 
-    def _find_cache_policy(self, policy_id: str) -> CachePolicy:
-        policy = MANAGED_CACHE_POLICIES.get(policy_id) or self.state.cache_policies.get(policy_id)
+    def _policies(self, kind: PolicyKind) -> dict[str, Policy]:
+        return getattr(self.state, kind.state_attr)
+
+    def _find_policy(self, kind: PolicyKind, policy_id: str) -> Policy:
+        policy = kind.managed.get(policy_id) or self._policies(kind).get(policy_id)
         if policy is None:
-            raise cloudfront_error("NoSuchCachePolicy")
+            raise cloudfront_error(f"NoSuch{kind.member}")
         return policy
+
+    def _find_cache_policy(self, policy_id: str) -> Policy:
+        return self._find_policy(CACHE_POLICY, policy_id)
+
+    def _find_response_headers_policy(self, policy_id: str) -> Policy:
+        return self._find_policy(RESPONSE_HEADERS_POLICY, policy_id)
+
+    def _policy_config(self, kind: PolicyKind, except_id: str | None = None) -> dict[str, Any]:
+        """The request's config of ``kind``, validated, its name unique among the account's policies of the kind."""
+        config = getattr(self, kind.validator)()
+        for policy in self._policies(kind).values():
+            if policy.id != except_id and policy.config.get("Name") == config.get("Name", ""):
+                raise cloudfront_error(f"{kind.member}AlreadyExists")
+        return config
 
     def _cache_policy_config(self) -> dict[str, Any]:
         """The request's ``CachePolicyConfig``, validated, with the documented TTL defaults."""
@@ -837,85 +885,7 @@ class LocalCloudFrontResponse(CloudFrontResponse):
                 raise cloudfront_error(code)
         return config
 
-    def _check_cache_policy_name(self, name: str, except_id: str | None = None) -> None:
-        for policy in self.state.cache_policies.values():
-            if policy.id != except_id and policy.config.get("Name") == name:
-                raise cloudfront_error("CachePolicyAlreadyExists")
-
-    def create_cache_policy(self) -> ActionResult:
-        """CreateCachePolicy: 201, ``Location`` and ``ETag`` headers."""
-        config = self._cache_policy_config()
-        self._check_cache_policy_name(config.get("Name", ""))
-        if len(self.state.cache_policies) >= MAX_CACHE_POLICIES:
-            raise cloudfront_error("TooManyCachePolicies")
-        policy = CachePolicy(str(mock_random.uuid4()), config, new_etag(), utcnow())
-        self.state.cache_policies[policy.id] = policy
-        return ActionResult(
-            {
-                "CachePolicy": policy.to_api(),
-                "Location": f"{LOCATION_BASE}/cache-policy/{policy.id}",
-                "ETag": policy.etag,
-            }
-        )
-
-    def get_cache_policy(self) -> ActionResult:
-        """GetCachePolicy (managed policies included)."""
-        policy = self._find_cache_policy(self._get_param("Id"))
-        return ActionResult({"CachePolicy": policy.to_api(), "ETag": policy.etag})
-
-    def get_cache_policy_config(self) -> ActionResult:
-        """GetCachePolicyConfig."""
-        policy = self._find_cache_policy(self._get_param("Id"))
-        return ActionResult({"CachePolicyConfig": policy.config, "ETag": policy.etag})
-
-    def update_cache_policy(self) -> ActionResult:
-        """UpdateCachePolicy: the whole config is replaced; managed policies answer ``IllegalUpdate``."""
-        policy = self._find_cache_policy(self._get_param("Id"))
-        if policy.managed:
-            raise cloudfront_error("IllegalUpdate", "Managed cache policies cannot be updated.")
-        self._check_if_match(policy.etag)
-        config = self._cache_policy_config()
-        self._check_cache_policy_name(config.get("Name", ""), except_id=policy.id)
-        policy.config, policy.etag, policy.last_modified = config, new_etag(), utcnow()
-        return ActionResult({"CachePolicy": policy.to_api(), "ETag": policy.etag})
-
-    def delete_cache_policy(self) -> EmptyResult:
-        """DeleteCachePolicy: refused for managed policies and for policies a cache behaviour uses."""
-        policy = self._find_cache_policy(self._get_param("Id"))
-        if policy.managed:
-            raise cloudfront_error("IllegalDelete", "Managed cache policies cannot be deleted.")
-        self._check_if_match(policy.etag)
-        for _, config in self._local_distributions():
-            if any(b.get("CachePolicyId") == policy.id for b in cache_behaviours(config)):
-                raise cloudfront_error("CachePolicyInUse")
-        del self.state.cache_policies[policy.id]
-        return EmptyResult()
-
-    def list_cache_policies(self) -> ActionResult:
-        """ListCachePolicies: ``Type`` managed, custom or absent (both, managed first)."""
-        policy_type = self._get_param("Type")
-        if policy_type not in (None, "", "managed", "custom"):
-            raise cloudfront_error("InvalidArgument", f"Type {policy_type!r} is not one of managed, custom.")
-        summaries: list[dict[str, Any]] = []
-        if policy_type in (None, "", "managed"):
-            summaries += [{"Type": "managed", "CachePolicy": p.to_api()} for p in MANAGED_CACHE_POLICIES.values()]
-        if policy_type in (None, "", "custom"):
-            summaries += [{"Type": "custom", "CachePolicy": p.to_api()} for p in self.state.cache_policies.values()]
-        page, next_marker, max_items = self._page(summaries, lambda summary: summary["CachePolicy"]["Id"])
-        listing: dict[str, Any] = {"MaxItems": max_items, "Quantity": len(page), "Items": page}
-        if next_marker:
-            listing["NextMarker"] = next_marker
-        return ActionResult({"CachePolicyList": listing})
-
-    # ---- response headers policies ----------------------------------------------------------------
-
-    def _find_response_headers_policy(self, policy_id: str) -> ResponseHeadersPolicy:
-        policy = MANAGED_RESPONSE_HEADERS_POLICIES.get(policy_id) or self.state.response_headers_policies.get(policy_id)
-        if policy is None:
-            raise cloudfront_error("NoSuchResponseHeadersPolicy")
-        return policy
-
-    def _response_headers_policy_config(self, except_id: str | None = None) -> dict[str, Any]:
+    def _response_headers_policy_config(self) -> dict[str, Any]:
         """The request's ``ResponseHeadersPolicyConfig``, validated as the API reference and the guide document it."""
         config = copy.deepcopy(self._get_param("ResponseHeadersPolicyConfig") or {})
         if not config.get("Name"):
@@ -965,79 +935,99 @@ class LocalCloudFrontResponse(CloudFrontResponse):
         rate = timing.get("SamplingRate")
         if rate is not None and not 0 <= float(rate) <= 100:
             raise cloudfront_error("InvalidArgument", "SamplingRate must be between 0 and 100.")
-        for policy in self.state.response_headers_policies.values():
-            if policy.id != except_id and policy.config.get("Name") == config["Name"]:
-                raise cloudfront_error("ResponseHeadersPolicyAlreadyExists")
         return config
 
-    def create_response_headers_policy(self) -> ActionResult:
-        """CreateResponseHeadersPolicy: 201, ``Location`` and ``ETag`` headers."""
-        config = self._response_headers_policy_config()
-        if len(self.state.response_headers_policies) >= MAX_RESPONSE_HEADERS_POLICIES:
-            raise cloudfront_error("TooManyResponseHeadersPolicies")
-        policy = ResponseHeadersPolicy(str(mock_random.uuid4()), config, new_etag(), utcnow())
-        self.state.response_headers_policies[policy.id] = policy
+    def _create_policy(self, kind: PolicyKind) -> ActionResult:
+        """Create{kind}: 201, ``Location`` and ``ETag`` headers."""
+        config = self._policy_config(kind)
+        if len(self._policies(kind)) >= kind.quota:
+            raise cloudfront_error(f"TooMany{kind.plural}")
+        policy = Policy(kind.member, str(mock_random.uuid4()), config, new_etag(), utcnow())
+        self._policies(kind)[policy.id] = policy
         return ActionResult(
-            {
-                "ResponseHeadersPolicy": policy.to_api(),
-                "Location": f"{LOCATION_BASE}/response-headers-policy/{policy.id}",
-                "ETag": policy.etag,
-            }
+            {kind.member: policy.to_api(), "Location": f"{LOCATION_BASE}/{kind.path}/{policy.id}", "ETag": policy.etag}
         )
 
-    def get_response_headers_policy(self) -> ActionResult:
-        """GetResponseHeadersPolicy (managed policies included)."""
-        policy = self._find_response_headers_policy(self._get_param("Id"))
-        return ActionResult({"ResponseHeadersPolicy": policy.to_api(), "ETag": policy.etag})
+    def _get_policy(self, kind: PolicyKind, config_only: bool = False) -> ActionResult:
+        """Get{kind} and Get{kind}Config (managed policies included)."""
+        policy = self._find_policy(kind, self._get_param("Id"))
+        if config_only:
+            return ActionResult({f"{kind.member}Config": policy.config, "ETag": policy.etag})
+        return ActionResult({kind.member: policy.to_api(), "ETag": policy.etag})
 
-    def get_response_headers_policy_config(self) -> ActionResult:
-        """GetResponseHeadersPolicyConfig."""
-        policy = self._find_response_headers_policy(self._get_param("Id"))
-        return ActionResult({"ResponseHeadersPolicyConfig": policy.config, "ETag": policy.etag})
-
-    def update_response_headers_policy(self) -> ActionResult:
-        """UpdateResponseHeadersPolicy: the whole config is replaced; managed policies answer ``IllegalUpdate``."""
-        policy = self._find_response_headers_policy(self._get_param("Id"))
+    def _update_policy(self, kind: PolicyKind) -> ActionResult:
+        """Update{kind}: the whole config is replaced; managed policies answer ``IllegalUpdate``."""
+        policy = self._find_policy(kind, self._get_param("Id"))
         if policy.managed:
-            raise cloudfront_error("IllegalUpdate", "Managed response headers policies cannot be updated.")
+            raise cloudfront_error("IllegalUpdate", f"Managed {kind.label} cannot be updated.")
         self._check_if_match(policy.etag)
-        config = self._response_headers_policy_config(except_id=policy.id)
-        policy.config, policy.etag, policy.last_modified = config, new_etag(), utcnow()
-        return ActionResult({"ResponseHeadersPolicy": policy.to_api(), "ETag": policy.etag})
+        policy.config = self._policy_config(kind, except_id=policy.id)
+        policy.etag, policy.last_modified = new_etag(), utcnow()
+        return ActionResult({kind.member: policy.to_api(), "ETag": policy.etag})
 
-    def delete_response_headers_policy(self) -> EmptyResult:
-        """DeleteResponseHeadersPolicy: refused for managed policies and while a cache behaviour uses the policy."""
-        policy = self._find_response_headers_policy(self._get_param("Id"))
+    def _delete_policy(self, kind: PolicyKind) -> EmptyResult:
+        """Delete{kind}: refused for managed policies and for a policy a cache behaviour uses ({kind}InUse)."""
+        policy = self._find_policy(kind, self._get_param("Id"))
         if policy.managed:
-            raise cloudfront_error("IllegalDelete", "Managed response headers policies cannot be deleted.")
+            raise cloudfront_error("IllegalDelete", f"Managed {kind.label} cannot be deleted.")
         self._check_if_match(policy.etag)
         for _, config in self._local_distributions():
-            if any(b.get("ResponseHeadersPolicyId") == policy.id for b in cache_behaviours(config)):
-                raise cloudfront_error("ResponseHeadersPolicyInUse")
-        del self.state.response_headers_policies[policy.id]
+            if any(b.get(kind.behaviour_field) == policy.id for b in cache_behaviours(config)):
+                raise cloudfront_error(f"{kind.member}InUse")
+        del self._policies(kind)[policy.id]
         return EmptyResult()
 
-    def list_response_headers_policies(self) -> ActionResult:
-        """ListResponseHeadersPolicies: ``Type`` managed, custom or absent (both, managed first)."""
+    def _list_policies(self, kind: PolicyKind) -> ActionResult:
+        """List{kind.plural}: ``Type`` managed, custom or absent (both, managed first)."""
         policy_type = self._get_param("Type")
         if policy_type not in (None, "", "managed", "custom"):
             raise cloudfront_error("InvalidArgument", f"Type {policy_type!r} is not one of managed, custom.")
         summaries: list[dict[str, Any]] = []
         if policy_type in (None, "", "managed"):
-            summaries += [
-                {"Type": "managed", "ResponseHeadersPolicy": p.to_api()}
-                for p in MANAGED_RESPONSE_HEADERS_POLICIES.values()
-            ]
+            summaries += [{"Type": "managed", kind.member: p.to_api()} for p in kind.managed.values()]
         if policy_type in (None, "", "custom"):
-            summaries += [
-                {"Type": "custom", "ResponseHeadersPolicy": p.to_api()}
-                for p in self.state.response_headers_policies.values()
-            ]
-        page, next_marker, max_items = self._page(summaries, lambda summary: summary["ResponseHeadersPolicy"]["Id"])
+            summaries += [{"Type": "custom", kind.member: p.to_api()} for p in self._policies(kind).values()]
+        page, next_marker, max_items = self._page(summaries, lambda summary: summary[kind.member]["Id"])
         listing: dict[str, Any] = {"MaxItems": max_items, "Quantity": len(page), "Items": page}
         if next_marker:
             listing["NextMarker"] = next_marker
-        return ActionResult({"ResponseHeadersPolicyList": listing})
+        return ActionResult({f"{kind.member}List": listing})
+
+    def create_cache_policy(self) -> ActionResult:
+        return self._create_policy(CACHE_POLICY)
+
+    def get_cache_policy(self) -> ActionResult:
+        return self._get_policy(CACHE_POLICY)
+
+    def get_cache_policy_config(self) -> ActionResult:
+        return self._get_policy(CACHE_POLICY, config_only=True)
+
+    def update_cache_policy(self) -> ActionResult:
+        return self._update_policy(CACHE_POLICY)
+
+    def delete_cache_policy(self) -> EmptyResult:
+        return self._delete_policy(CACHE_POLICY)
+
+    def list_cache_policies(self) -> ActionResult:
+        return self._list_policies(CACHE_POLICY)
+
+    def create_response_headers_policy(self) -> ActionResult:
+        return self._create_policy(RESPONSE_HEADERS_POLICY)
+
+    def get_response_headers_policy(self) -> ActionResult:
+        return self._get_policy(RESPONSE_HEADERS_POLICY)
+
+    def get_response_headers_policy_config(self) -> ActionResult:
+        return self._get_policy(RESPONSE_HEADERS_POLICY, config_only=True)
+
+    def update_response_headers_policy(self) -> ActionResult:
+        return self._update_policy(RESPONSE_HEADERS_POLICY)
+
+    def delete_response_headers_policy(self) -> EmptyResult:
+        return self._delete_policy(RESPONSE_HEADERS_POLICY)
+
+    def list_response_headers_policies(self) -> ActionResult:
+        return self._list_policies(RESPONSE_HEADERS_POLICY)
 
     # ---- public keys ------------------------------------------------------------------------------
 
