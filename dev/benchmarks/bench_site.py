@@ -104,6 +104,7 @@ MANAGED_SETTINGS = (
         ("notifications queue", "tags", "ListQueueTags"),
         ("EventBridge rule", "pattern and state", "DescribeRule"),
         ("EventBridge rule", "target", "ListTargetsByRule"),
+        ("EventBridge rule", "tags", "ListTagsForResource"),
     ]
 )
 TARGET_READS_PER_SETTING = 1.2

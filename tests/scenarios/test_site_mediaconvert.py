@@ -16,6 +16,7 @@ HLS = "storytime-hls-outputs-local"
 QUEUE = "storytime-local"
 TEMPLATE = "storytime-local-hls-abr"
 NOTIFICATIONS = "storytime-local-mediaconvert-jobs"
+TAGS = {"Project": "storytime", "Environment": "local", "ManagedBy": "ansible"}  # inventories/local
 
 
 def ffmpeg():
@@ -114,6 +115,8 @@ def test_converge_creates_queue_template_notifications_and_the_rails_document(co
     assert sorted(pattern["detail"]["status"]) == ["CANCELED", "COMPLETE", "ERROR"]
     assert pattern["detail"]["queue"] == [queue["Arn"]]
     (target,) = events.list_targets_by_rule(Rule=NOTIFICATIONS)["Targets"]
+    rule_tags = events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"]
+    assert {tag["Key"]: tag["Value"] for tag in rule_tags} == TAGS
     sqs = aws.client("sqs")
     queue_url = sqs.get_queue_url(QueueName=NOTIFICATIONS)["QueueUrl"]
     attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn", "Policy"])["Attributes"]
@@ -149,6 +152,31 @@ def test_converge_creates_queue_template_notifications_and_the_rails_document(co
     assert outputs_json["mediaconvert_job_documents_index"] == "local.mediaconvert-job.index.json"
     assert outputs_json["mediaconvert_job_state_notifications_arn"] == attributes["QueueArn"]
     # That a second run and a check run of the whole site change nothing: test_site_storage.py.
+
+
+def test_a_foreign_target_and_lost_tags_of_the_rule_are_reported_then_repaired(converged, playbook, aws):
+    # The collection owns the rule's targets and tags: an added target and a removed tag are drift.
+    events = aws.client("events")
+    rule_arn = events.describe_rule(Name=NOTIFICATIONS)["Arn"]
+    foreign = "arn:aws:sqs:eu-west-1:123456789012:someone-elses-queue"
+    events.put_targets(Rule=NOTIFICATIONS, Targets=[{"Id": "added-by-hand", "Arn": foreign}])
+    events.untag_resource(ResourceARN=rule_arn, TagKeys=["ManagedBy"])
+
+    preview = playbook.run(check=True, diff=True, tags="notifications")
+    assert preview.rc == 0, preview.failure_messages()
+    assert preview.writes == []
+    (planned,) = preview.task_results("EventBridge rule for this queue's finished jobs")
+    assert planned["changed"] is True
+    assert [t["id"] for t in planned["diff"]["before"]["targets"]] == ["added-by-hand", "sqs"]
+    assert [t["id"] for t in planned["diff"]["after"]["targets"]] == ["sqs"]
+    assert planned["diff"]["after"]["tags"] == TAGS
+
+    repaired = playbook.run(tags="notifications")
+    assert repaired.rc == 0, repaired.failure_messages()
+    assert sorted(repaired.writes) == ["RemoveTargets", "TagResource"]
+    assert [t["Id"] for t in events.list_targets_by_rule(Rule=NOTIFICATIONS)["Targets"]] == ["sqs"]
+    tags = events.list_tags_for_resource(ResourceARN=rule_arn)["Tags"]
+    assert {tag["Key"]: tag["Value"] for tag in tags} == TAGS
 
 
 def test_a_job_from_the_rails_document_transcodes_and_notifies(converged, aws, tmp_path, clip):

@@ -64,7 +64,7 @@ def test_the_public_key_names_and_comment_are_checked_as_main_makes_them():
         ("storytime.video_infra.mediaconvert_job_template", "mediaconvert_job_template_name"),
         ("community.aws.sqs_queue", "mediaconvert_notifications_name"),
         ("community.aws.sns_topic", "mediaconvert_notifications_name"),
-        ("amazon.aws.cloudwatchevent_rule", "mediaconvert_notifications_name"),
+        ("storytime.video_infra.eventbridge_rule", "mediaconvert_notifications_name"),
     ],
 )
 def test_mediaconvert_names_are_the_variables_checked(module, variable):
