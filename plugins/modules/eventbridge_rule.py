@@ -214,6 +214,19 @@ def to_result(name, arn, *, description, pattern, enabled, targets, tags):
     }
 
 
+def declared(params, arn, pattern, targets, tags):
+    """The rule as the task declares it (after a create or an update), with its final targets and tags."""
+    return to_result(
+        params["name"],
+        arn,
+        description=params["description"],
+        pattern=pattern,
+        enabled=params["enabled"],
+        targets=targets,
+        tags=tags,
+    )
+
+
 def desired_targets(params):
     targets = {}
     for index, target in enumerate(params["targets"]):
@@ -277,16 +290,7 @@ def ensure_present(module, client):
         if not module.check_mode:
             arn = call(f"create rule {name}", client.put_rule, **request, **tag_list(tags))["RuleArn"]
         _changed, final_targets = ensure_targets(module, client, name, {}, targets)
-        after = to_result(
-            name,
-            arn,
-            description=params["description"],
-            pattern=pattern,
-            enabled=params["enabled"],
-            targets=final_targets,
-            tags=tags or {},
-        )
-        return present_result("rule", True, None, after)
+        return present_result("rule", True, None, declared(params, arn, pattern, final_targets, tags or {}))
 
     arn = rule["Arn"]
     current_pattern = json.loads(rule["EventPattern"]) if rule.get("EventPattern") else None
@@ -319,15 +323,7 @@ def ensure_present(module, client):
         untag=lambda keys: call(f"untag rule {name}", client.untag_resource, ResourceARN=arn, TagKeys=keys),
         tag=lambda new: call(f"tag rule {name}", client.tag_resource, ResourceARN=arn, **tag_list(new)),
     )
-    after = to_result(
-        name,
-        arn,
-        description=params["description"],
-        pattern=pattern,
-        enabled=params["enabled"],
-        targets=final_targets,
-        tags=final_tags,
-    )
+    after = declared(params, arn, pattern, final_targets, final_tags)
     return present_result("rule", rule_changed or targets_changed or tags_changed, before, after)
 
 
