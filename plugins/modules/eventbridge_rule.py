@@ -160,6 +160,8 @@ rule:
 import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeAWSModule
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
@@ -199,7 +201,7 @@ def get_targets(client, name):
 
 def get_tags(client, arn):
     response = call(f"list the tags of {arn}", client.list_tags_for_resource, ResourceARN=arn)
-    return {tag["Key"]: tag["Value"] for tag in response.get("Tags") or []}
+    return boto3_tag_list_to_ansible_dict(response.get("Tags") or [])
 
 
 def to_result(name, arn, *, description, pattern, enabled, targets, tags):
@@ -212,6 +214,19 @@ def to_result(name, arn, *, description, pattern, enabled, targets, tags):
         "targets": [{"id": target_id, "arn": targets[target_id]} for target_id in sorted(targets)],
         "tags": dict(tags),
     }
+
+
+def described(rule, targets, tags):
+    """The rule as EventBridge describes it (DescribeRule), with its targets and tags."""
+    return to_result(
+        rule["Name"],
+        rule["Arn"],
+        description=rule.get("Description"),
+        pattern=json.loads(rule["EventPattern"]) if rule.get("EventPattern") else None,
+        enabled=rule.get("State") == "ENABLED",
+        targets=targets,
+        tags=tags,
+    )
 
 
 def declared(params, arn, pattern, targets, tags):
@@ -274,8 +289,6 @@ def refuse_failed_entries(what, response):
 def ensure_present(module, client):
     params = module.params
     name = params["name"]
-    if params["event_pattern"] is None:
-        raise EventBridgeError("event_pattern is required with state=present")
     pattern = json.loads(params["event_pattern"])
     state = "ENABLED" if params["enabled"] else "DISABLED"
     tags = string_map("tags", params["tags"], EventBridgeError)
@@ -293,21 +306,11 @@ def ensure_present(module, client):
         return present_result("rule", True, None, declared(params, arn, pattern, final_targets, tags or {}))
 
     arn = rule["Arn"]
-    current_pattern = json.loads(rule["EventPattern"]) if rule.get("EventPattern") else None
     current_targets = get_targets(client, name)
     current_tags = get_tags(client, arn)
-    enabled = rule.get("State") == "ENABLED"
-    before = to_result(
-        name,
-        arn,
-        description=rule.get("Description"),
-        pattern=current_pattern,
-        enabled=enabled,
-        targets=current_targets,
-        tags=current_tags,
-    )
+    before = described(rule, current_targets, current_tags)
     rule_changed = (
-        current_pattern != pattern
+        before["event_pattern"] != pattern
         or rule.get("State") != state
         or (rule.get("Description") or "") != params["description"]
         or bool(rule.get("ScheduleExpression"))
@@ -328,8 +331,8 @@ def ensure_present(module, client):
 
 
 def tag_list(tags):
-    """Tags as EventBridge takes them (``Tags=[{Key, Value}]``), none when empty."""
-    return {"Tags": [{"Key": key, "Value": value} for key, value in sorted(tags.items())]} if tags else {}
+    """Tags as EventBridge takes them (``Tags=[{Key, Value}]``, in key order), none when empty."""
+    return {"Tags": ansible_dict_to_boto3_tag_list(dict(sorted(tags.items())))} if tags else {}
 
 
 def ensure_absent(module, client):
@@ -338,17 +341,7 @@ def ensure_absent(module, client):
     if rule is None:
         return {"changed": False}
     targets = get_targets(client, name)
-    pattern = json.loads(rule["EventPattern"]) if rule.get("EventPattern") else None
-    enabled = rule.get("State") == "ENABLED"
-    before = to_result(
-        name,
-        rule["Arn"],
-        description=rule.get("Description"),
-        pattern=pattern,
-        enabled=enabled,
-        targets=targets,
-        tags={},
-    )
+    before = described(rule, targets, {})
     if not module.check_mode:
         if targets:
             remove_targets(client, name, sorted(targets))
