@@ -94,15 +94,19 @@ class Secret:
             SecretId=self.secret_id,
         )
 
-    def current(self):
-        """``(value, version ID)`` of the AWSCURRENT version, or ``(None, None)`` when the secret has none yet."""
+    def read(self):
+        """GetSecretValue's answer for the AWSCURRENT version (it carries the secret's ARN too), or ``None`` when the
+        secret does not exist or has no value yet."""
         # The exception text of GetSecretValue never contains the value.
-        response = SECRETS.call_or_none(
+        return SECRETS.call_or_none(
             f"read secret {self.secret_id}",
             self.client.get_secret_value,
             SecretId=self.secret_id,
         )
-        return (response["SecretString"], response.get("VersionId")) if response else (None, None)
+
+    def current(self):
+        """``(value, version ID)`` of the AWSCURRENT version, or ``(None, None)`` when the secret has none yet."""
+        return value_and_version(self.read())
 
     def current_value(self):
         """The AWSCURRENT value, or ``None`` when the secret has none yet."""
@@ -137,6 +141,11 @@ class Secret:
                 return False
             raise
         return True
+
+
+def value_and_version(response):
+    """``(value, version ID)`` from a GetSecretValue answer; ``(None, None)`` for no answer (no value)."""
+    return (response["SecretString"], response.get("VersionId")) if response else (None, None)
 
 
 def stored_pair(value):

@@ -121,6 +121,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import registered_key
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import secret_string_of
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import stored_pair
+from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import value_and_version
 from ansible_collections.storytime.video_infra.plugins.module_utils.signing_keys import version_id
 
 ANOTHER_RUN = (
@@ -144,10 +145,11 @@ def generated_name(prefix):
     return f"{prefix}-(generated)"
 
 
-def generate(module, client, secret):
+def generate(module, client, secret, current):
+    """``current``: the secret's ``(value, version ID)`` as this run read it."""
     params = module.params
     prefix = params["public_key_name_prefix"]
-    value, version = secret.current()
+    value, version = current
     pair = stored_pair(value)
     if pair is not None:
         key_pair_id, key = pair
@@ -186,7 +188,7 @@ def generate(module, client, secret):
         if stored_pair(secret.current_value()) is None:
             raise cf.CloudFrontError(ANOTHER_RUN.format(secret=secret.secret_id))
         # Another run kept its own key first: complete that one rather than race it.
-        return dict(generate(module, client, secret), changed=True)
+        return dict(generate(module, client, secret, secret.current()), changed=True)
     key_pair_id = register(client, name, pem, params["public_key_comment"])
     secret.put(secret_string_of(key_pair_id, key))
     if not holds(secret, key_pair_id, key):
@@ -257,15 +259,19 @@ def main():
     client = cf.cloudfront_client(module)
     try:
         secret = Secret(module, params["secret_id"])
-        metadata = secret.describe()
+        generating = params["private_key_pem"] is None
+        # Generating reads the value, and GetSecretValue answers with the ARN too: DescribeSecret is needed only when
+        # there is no value (a secret without one, or no secret). Injecting never reads the value.
+        answer = secret.read() if generating else None
+        metadata = answer or secret.describe()
         if metadata is None:
-            if module.check_mode and params["private_key_pem"] is None:
+            if module.check_mode and generating:
                 # A check run on a fresh account: the secrets role would have created the secret first.
                 predicted = result_of(None, generated_name(params["public_key_name_prefix"]), None, True)
                 module.exit_json(changed=True, signing_key=predicted, secret_arn=None)
             raise cf.CloudFrontError(f"Secret {params['secret_id']} does not exist; create it first (secrets role).")
-        if params["private_key_pem"] is None:
-            result = generate(module, client, secret)
+        if generating:
+            result = generate(module, client, secret, value_and_version(answer))
         else:
             result = inject(module, client, secret, metadata)
     except cf.CloudFrontError as e:

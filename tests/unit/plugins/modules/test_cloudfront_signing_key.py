@@ -30,6 +30,21 @@ def describe(stub, stages=None):
     )
 
 
+def no_value_yet(stub):
+    """GetSecretValue finds no value (a secret created empty by the secrets role), so DescribeSecret is asked for the
+    secret's ARN."""
+    stub.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
+    describe(stub)
+
+
+def current_value(stub, value, version=None):
+    """GetSecretValue's answer for the AWSCURRENT version, with the secret's ARN (no DescribeSecret follows)."""
+    answer = {"ARN": SECRET_ARN, "Name": SECRET, "SecretString": value}
+    if version:
+        answer["VersionId"] = version
+    stub.add_response("get_secret_value", answer, {"SecretId": SECRET})
+
+
 def public_key(key_id, pem, name="storytime-unit-key"):
     return {
         "PublicKey": {
@@ -57,8 +72,7 @@ def stored(sm, value):
 def test_generates_registers_and_stores_when_the_secret_is_empty(runner, key, monkeypatch):
     monkeypatch.setattr(mod, "new_private_key", lambda: key)
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
-    describe(sm)
-    sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
+    no_value_yet(sm)
     # The private half is kept first (no key_pair_id yet), then the public half registered, then the pair stored;
     # each write is read back.
     stored(sm, keys.secret_string_of(None, key))
@@ -70,6 +84,7 @@ def test_generates_registers_and_stores_when_the_secret_is_empty(runner, key, mo
     assert not result.failed, result.result
     sm.assert_no_pending_responses()
     assert result.result["changed"] is True
+    assert result.result["secret_arn"] == SECRET_ARN  # from DescribeSecret: there was no value to read it from
     key = result.result["signing_key"]
     assert key["generated"] is True and key["key_pair_id"] == "KNEW"
     assert key["public_key_name"] == f"storytime-unit-{key['fingerprint_sha256'][:16]}"
@@ -80,12 +95,7 @@ def test_generates_registers_and_stores_when_the_secret_is_empty(runner, key, mo
 def test_existing_pair_that_is_registered_changes_nothing(runner, key):
     private, public = pems(key)
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
-    describe(sm)
-    sm.add_response(
-        "get_secret_value",
-        {"SecretString": json.dumps({"key_pair_id": "KOLD", "private_key_pem": private})},
-        {"SecretId": SECRET},
-    )
+    current_value(sm, json.dumps({"key_pair_id": "KOLD", "private_key_pem": private}))
     cloudfront.add_response("get_public_key", public_key("KOLD", public), {"Id": "KOLD"})
 
     result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "storytime-unit"})
@@ -93,16 +103,16 @@ def test_existing_pair_that_is_registered_changes_nothing(runner, key):
     assert not result.failed, result.result
     assert result.result["changed"] is False
     assert result.result["signing_key"]["key_pair_id"] == "KOLD"
+    # One Secrets Manager read: GetSecretValue's answer carries the ARN, so no DescribeSecret.
+    assert result.result["secret_arn"] == SECRET_ARN
+    sm.assert_no_pending_responses()
     assert no_private_key_in(result)
 
 
 def test_public_half_deleted_out_of_band_is_registered_again(runner, key):
     private, _public = pems(key)
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
-    describe(sm)
-    sm.add_response(
-        "get_secret_value", {"SecretString": json.dumps({"key_pair_id": "KGONE", "private_key_pem": private})}
-    )
+    current_value(sm, json.dumps({"key_pair_id": "KGONE", "private_key_pem": private}))
     cloudfront.add_client_error("get_public_key", "NoSuchPublicKey", http_status_code=404)
     cloudfront.add_response("create_public_key", public_key("KBACK", "x"), {"PublicKeyConfig": ANY})
     sm.add_response(
@@ -118,8 +128,7 @@ def test_public_half_deleted_out_of_band_is_registered_again(runner, key):
 
 def test_generate_in_check_mode_writes_nothing(runner):
     sm = runner.stub("secretsmanager")
-    describe(sm)
-    sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
+    no_value_yet(sm)
 
     result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "p", "_ansible_check_mode": True})
 
@@ -131,6 +140,7 @@ def test_generate_in_check_mode_writes_nothing(runner):
 
 def test_missing_secret_in_check_mode_predicts_generation(runner):
     sm = runner.stub("secretsmanager")
+    sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
     sm.add_client_error("describe_secret", "ResourceNotFoundException", http_status_code=400)
 
     result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "p", "_ansible_check_mode": True})
@@ -143,6 +153,7 @@ def test_missing_secret_in_check_mode_predicts_generation(runner):
 
 def test_missing_secret_is_explained(runner):
     sm = runner.stub("secretsmanager")
+    sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
     sm.add_client_error("describe_secret", "ResourceNotFoundException", http_status_code=400)
 
     result = runner.run(mod.main, {"secret_id": SECRET, "public_key_name_prefix": "p"})
@@ -273,12 +284,7 @@ def test_pending_pair_left_by_a_stopped_run_is_completed_with_its_own_key(runner
     private, public = pems(key)
     name = keys.public_key_name("storytime-unit", public)
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
-    describe(sm)
-    sm.add_response(
-        "get_secret_value",
-        {"SecretString": json.dumps({"key_pair_id": None, "private_key_pem": private})},
-        {"SecretId": SECRET},
-    )
+    current_value(sm, json.dumps({"key_pair_id": None, "private_key_pem": private}))
     registered_earlier(cloudfront, "KPENDING", name, public)
     sm.add_response(
         "put_secret_value", {"ARN": SECRET_ARN}, {"SecretId": SECRET, "SecretString": ANY, "ClientRequestToken": ANY}
@@ -300,8 +306,7 @@ def test_a_run_that_loses_the_race_for_the_secret_removes_its_key_and_says_so(ru
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     monkeypatch.setattr(mod, "new_private_key", lambda: key)
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
-    describe(sm)
-    sm.add_client_error("get_secret_value", "ResourceNotFoundException", http_status_code=400)
+    no_value_yet(sm)
     stored(sm, keys.secret_string_of(None, key))
     cloudfront.add_response("create_public_key", public_key("KMINE", "x"), {"PublicKeyConfig": ANY})
     sm.add_response(
@@ -330,9 +335,8 @@ def test_two_runs_generating_at_once_end_with_the_key_of_the_run_that_claimed_th
     other_private, other_public = pems(other)
     name = keys.public_key_name("storytime-unit", other_public)
     sm, cloudfront = runner.stub("secretsmanager"), runner.stub("cloudfront")
-    describe(sm)
     placeholder = "00000000-0000-4000-8000-00000000000a"
-    sm.add_response("get_secret_value", {"SecretString": "{}", "VersionId": placeholder}, {"SecretId": SECRET})
+    current_value(sm, "{}", placeholder)
     successor = str(keys.uuid.uuid5(keys.uuid.NAMESPACE_URL, f"storytime-signing-key-successor:{placeholder}"))
     sm.add_client_error(
         "put_secret_value",
