@@ -11,8 +11,8 @@ short_description: Manage a private, hardened S3 general purpose bucket
 description:
   - Creates, updates or deletes an S3 bucket that is never public.
   - While O(state=present) the module always enforces Block Public Access with all four settings on and
-    object ownership C(BucketOwnerEnforced) (ACLs disabled). These two are the contract of the module and
-    have no option.
+    object ownership C(BucketOwnerEnforced) (ACLs disabled). These two are the contract of the module; only
+    a task that adds its own settings to a bucket another task hardens may leave them out (O(harden=false)).
   - Default encryption, versioning, bucket policy statements, CORS rules, lifecycle rules and tags are
     managed only when their option is set. An option left unset is neither read nor changed; a set
     option replaces what is on the bucket.
@@ -213,6 +213,22 @@ options:
         bucket. Without it, deleting a bucket that is not empty fails and nothing is deleted.
     type: bool
     default: false
+  harden:
+    description:
+      - V(true) (the default) creates the bucket when it does not exist and enforces Block Public Access
+        and object ownership C(BucketOwnerEnforced) on it.
+      - V(false) is for a second task on a bucket that another task of the same run creates and hardens,
+        such as the CloudFront role adding its read statement to the HLS bucket. The task then manages
+        only the settings its options name. It does not look the bucket up, create it, or read or write
+        Block Public Access and ownership, which saves three reads (C(HeadBucket),
+        C(GetPublicAccessBlock), C(GetBucketOwnershipControls)).
+      - With V(false) the bucket must exist. When it does not, the task fails, except in check mode,
+        where the task that creates the bucket would have run first, so the declared settings are
+        reported as changes.
+      - Only with O(state=present).
+    type: bool
+    default: true
+    version_added: 0.2.0
 notes:
   - Bucket names are global. If the name belongs to another account the module fails instead of
     adopting it; if the bucket is in another region than O(region) the module fails too.
@@ -266,9 +282,10 @@ EXAMPLES = r"""
     deny_insecure_transport: true
     cors_rules: []
 
-- name: Add a statement to the policy without touching the others
+- name: Add a statement to the policy without touching the others (another task creates and hardens the bucket)
   storytime.video_infra.s3_private_bucket:
     name: storytime-hls-outputs-dev
+    harden: false
     policy_statements:
       - Sid: AllowCloudFrontRead
         Effect: Allow
@@ -530,7 +547,7 @@ def read_settings(client, name, managed):
 
 
 def managed_settings(params):
-    managed = ["public_access_block", "object_ownership"]
+    managed = ["public_access_block", "object_ownership"] if params["harden"] else []
     if params["encryption"] is not None:
         managed.append("encryption")
     if params["versioning"] is not None:
@@ -558,6 +575,8 @@ def managed_settings(params):
 def validate_params(params):
     """Return a list of problems with the options that AWS would reject later (or that are ambiguous)."""
     problems = [f"name {params['name']!r} {p}" for p in bucket_name_problems(params["name"])]
+    if not params["harden"] and params["state"] == "absent":
+        problems.append("harden=false is only for state=present (a task that adds settings to a bucket)")
     encryption = params["encryption"]
     if encryption and encryption.get("kms_key_id") and encryption.get("sse_algorithm") != "aws:kms":
         problems.append("encryption.kms_key_id requires encryption.sse_algorithm=aws:kms")
@@ -607,10 +626,10 @@ def validate_params(params):
 def desired_settings(params, current, region):
     """The settings the bucket should have, given what it has now (needed for policy and tag merging)."""
     name = params["name"]
-    desired = {
-        "public_access_block": dict(cfg.PUBLIC_ACCESS_BLOCK_ALL),
-        "object_ownership": "BucketOwnerEnforced",
-    }
+    desired = {}
+    if params["harden"]:
+        desired["public_access_block"] = dict(cfg.PUBLIC_ACCESS_BLOCK_ALL)
+        desired["object_ownership"] = "BucketOwnerEnforced"
     if params["encryption"] is not None:
         desired["encryption"] = cfg.encryption_to_api(params["encryption"])
     if params["versioning"] is not None:
@@ -823,14 +842,37 @@ def to_result(name, arn, region, settings):
     return result
 
 
+def read_settings_of_existing(client, name, managed, check_mode):
+    """``read_settings`` on a bucket another task creates (``harden=false``): ``None`` when it does not exist yet in
+    check mode (that task would have created it first); outside check mode, a missing bucket fails."""
+    try:
+        return read_settings(client, name, managed)
+    except BucketError as e:
+        if error_code(e) != "NoSuchBucket":
+            raise
+        if check_mode:
+            return None
+        raise BucketError(
+            f"Bucket {name} does not exist. With harden=false this task only adds settings to the bucket: the task"
+            " that creates and hardens it (harden=true) must run first.",
+            e.exception,
+        ) from e
+
+
 def ensure_present(module, client, region):
     params = module.params
     name = params["name"]
     arn = cfg.bucket_arn(name, region)
     managed = managed_settings(params)
-    bucket_region = find_bucket(client, name, region)
-    exists = bucket_region is not None
-    current = read_settings(client, name, managed) if exists else {}
+    if params["harden"]:
+        bucket_region = find_bucket(client, name, region)
+        exists = bucket_region is not None
+        current = read_settings(client, name, managed) if exists else {}
+    else:
+        bucket_region = region
+        current = read_settings_of_existing(client, name, managed, module.check_mode)
+        exists = current is not None
+        current = current or {}
     desired = desired_settings(params, current, region)
 
     if exists:
@@ -848,15 +890,17 @@ def ensure_present(module, client, region):
         for setting in desired:
             after.setdefault(setting, final_value(setting, None, desired[setting]))
 
+    # With harden=false a bucket that does not exist (check mode only) is created by another task.
+    created = not exists and params["harden"]
     if not module.check_mode:
-        if not exists:
+        if created:
             create_bucket(client, name, region)
         for setting in changed_settings:
             write_setting(client, name, setting, desired[setting])
 
     result = {
-        "changed": bool(changed_settings) or not exists,
-        "changed_settings": (["bucket"] if not exists else []) + changed_settings,
+        "changed": bool(changed_settings) or created,
+        "changed_settings": (["bucket"] if created else []) + changed_settings,
         "bucket": to_result(name, arn, bucket_region or region, after),
     }
     if result["changed"]:
@@ -957,6 +1001,7 @@ def main():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         force=dict(type="bool", default=False),
+        harden=dict(type="bool", default=True),
     )
     module = StorytimeAWSModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -966,9 +1011,10 @@ def main():
 
     # NoSuchBucket is retried: right after CreateBucket, S3 may briefly not know the new bucket yet.
     # OperationAborted is S3's 409 for a conflicting configuration change still in progress.
-    client = module.client(
-        "s3", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=["OperationAborted", "NoSuchBucket"])
-    )
+    # With harden=false the bucket was created earlier in the run (or, in check mode, is missing on purpose): a
+    # NoSuchBucket there is an answer, not a delay.
+    retried = ["OperationAborted", "NoSuchBucket"] if module.params["harden"] else ["OperationAborted"]
+    client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=retried))
     run_by_state(module, ensure_present, ensure_absent, client, module.region)
 
 

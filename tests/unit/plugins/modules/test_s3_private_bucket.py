@@ -366,6 +366,77 @@ def test_exclusive_policy_that_holds_only_declared_statements_makes_only_reads(r
     assert result.result["changed"] is False
 
 
+READ_STATEMENT_ARGS = {"name": NAME, "harden": False, "policy_statements": [CLOUDFRONT_READ]}
+
+
+def test_a_task_that_does_not_harden_reads_only_its_own_setting(runner):
+    """harden=false (the CloudFront role's statement on the HLS bucket the storage role hardens): no HeadBucket,
+    no Block Public Access or ownership read, only GetBucketPolicy; the stubber fails on any other call."""
+    stub = runner.stub("s3")
+    stub.add_response(
+        "get_bucket_policy",
+        {"Policy": json.dumps({"Version": "2012-10-17", "Statement": [cfg.tls_statement(NAME), CLOUDFRONT_READ]})},
+        BUCKET,
+    )
+
+    result = runner.run(mod.main, READ_STATEMENT_ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is False
+    assert "public_access_block" not in result.result["bucket"]
+    assert "object_ownership" not in result.result["bucket"]
+    stub.assert_no_pending_responses()
+
+
+def test_a_task_that_does_not_harden_adds_its_statement_and_writes_nothing_else(runner):
+    stub = runner.stub("s3")
+    stub.add_response("get_bucket_policy", {"Policy": json.dumps(TLS_POLICY)}, BUCKET)
+    expected = {"Version": "2012-10-17", "Statement": [cfg.tls_statement(NAME), CLOUDFRONT_READ]}
+    stub.add_response("put_bucket_policy", {}, {"Bucket": NAME, "Policy": json.dumps(expected)})
+
+    result = runner.run(mod.main, READ_STATEMENT_ARGS)
+
+    assert not result.failed, result.result
+    assert result.result["changed_settings"] == ["policy"]
+    assert result.result["diff"]["after"]["policy"] == expected
+    stub.assert_no_pending_responses()
+
+
+def test_a_task_that_does_not_harden_fails_on_a_missing_bucket_without_creating_it(runner):
+    """NoSuchBucket is an answer here, not retried: the task that creates the bucket did not run."""
+    stub = runner.stub("s3")
+    stub.add_client_error("get_bucket_policy", "NoSuchBucket", "The specified bucket does not exist", 404)
+
+    result = runner.run(mod.main, READ_STATEMENT_ARGS)
+
+    assert result.failed
+    assert f"Bucket {NAME} does not exist" in result.result["msg"]
+    assert "(harden=true) must run first" in result.result["msg"]
+    stub.assert_no_pending_responses()
+
+
+def test_a_task_that_does_not_harden_predicts_its_statement_on_a_bucket_created_earlier_in_check_mode(runner):
+    stub = runner.stub("s3")
+    stub.add_client_error("get_bucket_policy", "NoSuchBucket", "The specified bucket does not exist", 404)
+
+    result = runner.run(mod.main, {**READ_STATEMENT_ARGS, "_ansible_check_mode": True})
+
+    assert not result.failed, result.result
+    assert result.result["changed"] is True
+    # The bucket itself is the other task's change.
+    assert result.result["changed_settings"] == ["policy"]
+    assert result.result["bucket"]["policy"]["Statement"] == [CLOUDFRONT_READ]
+    stub.assert_no_pending_responses()
+
+
+def test_harden_false_is_refused_with_state_absent_before_any_call(runner):
+    result = runner.run(mod.main, {"name": NAME, "harden": False, "state": "absent"})
+
+    assert result.failed
+    assert "harden=false is only for state=present" in result.result["msg"]
+    assert runner.client_requests == []
+
+
 @pytest.mark.parametrize(
     "args, problem",
     [
