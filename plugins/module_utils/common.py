@@ -131,11 +131,11 @@ def string_map(name, value, error_class=StorytimeError):
 
 def run_by_state(module, ensure_present, ensure_absent, *args):
     """Call ``ensure_present(module, *args)`` or ``ensure_absent(module, *args)`` by ``state`` and exit with its
-    result; a StorytimeError becomes the module's failure."""
+    result; an AnsibleAWSError (ours, StorytimeError, or one of amazon.aws's helpers) becomes the module's failure."""
     try:
         handler = ensure_present if module.params["state"] == "present" else ensure_absent
         result = handler(module, *args)
-    except StorytimeError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(**result)
 

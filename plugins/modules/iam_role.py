@@ -149,7 +149,13 @@ iam_role:
 import json
 from urllib.parse import unquote
 
+from ansible_collections.amazon.aws.plugins.module_utils.iam import detach_iam_role_policy
 from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
+from ansible_collections.amazon.aws.plugins.module_utils.iam import get_iam_role
+from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_instance_profiles
+from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_role_attached_policies
+from ansible_collections.amazon.aws.plugins.module_utils.iam import list_iam_role_policies
+from ansible_collections.amazon.aws.plugins.module_utils.iam import remove_role_from_iam_instance_profile
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
@@ -169,7 +175,8 @@ class IAMRoleError(StorytimeError):
 
 
 class IAMRoleErrorHandler(StorytimeErrorHandler):
-    """IAM calls: IAMRoleError, and NoSuchEntity for a role (or an attachment) that does not exist."""
+    """The writes amazon.aws's ``module_utils.iam`` has no helper for: IAMRoleError, and NoSuchEntity for a role (or
+    an inline policy) that does not exist. The reads, the detaching and the instance profiles use its helpers."""
 
     _CUSTOM_EXCEPTION = IAMRoleError
     MISSING_CODES = ("NoSuchEntity",)
@@ -179,30 +186,8 @@ call = IAMRoleErrorHandler.call
 call_or_none = IAMRoleErrorHandler.call_or_none
 
 
-def get_role(client, name):
-    response = call_or_none(f"get role {name}", client.get_role, RoleName=name)
-    return response["Role"] if response else None
-
-
-def paginated(description, client, operation, key, **kwargs):
-    """All pages of a list call, retried as a whole (the client's retry wrapper does not cover paginators)."""
-
-    @AWSRetry.jittered_backoff()
-    def pages(aws_retry=True, **args):  # pylint: disable=unused-argument
-        return client.get_paginator(operation).paginate(**args).build_full_result()
-
-    return call(description, pages, **kwargs)[key]
-
-
 def attached_policy_arns(client, name):
-    listed = paginated(
-        f"list the policies attached to role {name}",
-        client,
-        "list_attached_role_policies",
-        "AttachedPolicies",
-        RoleName=name,
-    )
-    return sorted(policy["PolicyArn"] for policy in listed)
+    return sorted(policy["PolicyArn"] for policy in list_iam_role_attached_policies(client, name))
 
 
 def trust_policy(role):
@@ -247,8 +232,8 @@ def ensure_policies(module, client, name, current, desired):
     to_detach = sorted(set(current) - set(desired)) if module.params["purge_managed_policies"] else []
     if not module.check_mode:
         for arn in to_detach:
-            # Detached in between (another run, or by hand): nothing left to do.
-            call_or_none(f"detach {arn} from role {name}", client.detach_role_policy, RoleName=name, PolicyArn=arn)
+            # Detached in between (another run, or by hand): amazon.aws's helper answers False, nothing left to do.
+            detach_iam_role_policy(client, arn, name)
         for arn in to_attach:
             call(f"attach {arn} to role {name}", client.attach_role_policy, RoleName=name, PolicyArn=arn)
     final = sorted((set(current) - set(to_detach)) | set(to_attach))
@@ -277,7 +262,7 @@ def create_role(module, client, trust, tags):
         request["Tags"] = ansible_dict_to_boto3_tag_list(dict(sorted(tags.items())))
     return create_or_adopt(
         lambda: call(f"create role {params['name']}", client.create_role, **request)["Role"],
-        lambda: get_role(client, params["name"]),
+        lambda: get_iam_role(client, params["name"]),
         "EntityAlreadyExists",
     )
 
@@ -289,7 +274,7 @@ def ensure_present(module, client):
     tags = string_map("tags", params["tags"], IAMRoleError)
     policies = sorted(set(params["managed_policy_arns"])) if params["managed_policy_arns"] is not None else None
 
-    role = get_role(client, name)
+    role = get_iam_role(client, name)
     if role is None:
         if trust is None:
             raise IAMRoleError(
@@ -314,12 +299,12 @@ def ensure_present(module, client):
             after["tags"] = tags or {}
             return present_result("iam_role", True, None, after)
 
-    current_policies = attached_policy_arns(client, name)
-    before = described(role, current_policies)
     if role.get("Path", "/") != params["path"] and trust is not None:
         raise IAMRoleError(
             f"Role {name} exists under path {role.get('Path')}, not {params['path']}; IAM cannot move a role."
         )
+    current_policies = attached_policy_arns(client, name)
+    before = described(role, current_policies)
     changed = False
     final_trust = before["assume_role_policy_document"]
     if trust is not None and compare_policies(final_trust, trust):
@@ -361,38 +346,23 @@ def ensure_present(module, client):
 
 def ensure_absent(module, client):
     name = module.params["name"]
-    role = get_role(client, name)
+    role = get_iam_role(client, name)
     if role is None:
         return {"changed": False}
     policies = attached_policy_arns(client, name)
     before = described(role, policies)
     if not module.check_mode:
         for arn in policies:
-            call_or_none(f"detach {arn} from role {name}", client.detach_role_policy, RoleName=name, PolicyArn=arn)
-        inline = paginated(
-            f"list the inline policies of role {name}", client, "list_role_policies", "PolicyNames", RoleName=name
-        )
-        for policy_name in inline:
+            detach_iam_role_policy(client, arn, name)
+        for policy_name in list_iam_role_policies(client, name):
             call_or_none(
                 f"delete inline policy {policy_name} of role {name}",
                 client.delete_role_policy,
                 RoleName=name,
                 PolicyName=policy_name,
             )
-        profiles = paginated(
-            f"list the instance profiles of role {name}",
-            client,
-            "list_instance_profiles_for_role",
-            "InstanceProfiles",
-            RoleName=name,
-        )
-        for profile in profiles:
-            call_or_none(
-                f"remove role {name} from instance profile {profile['InstanceProfileName']}",
-                client.remove_role_from_instance_profile,
-                InstanceProfileName=profile["InstanceProfileName"],
-                RoleName=name,
-            )
+        for profile in list_iam_instance_profiles(client, role=name):
+            remove_role_from_iam_instance_profile(client, profile["InstanceProfileName"], name)
         # Already gone (another run deleted it in between): nothing left to do.
         call_or_none(f"delete role {name}", client.delete_role, RoleName=name)
     return {"changed": True, "diff": {"before": before, "after": {}}}

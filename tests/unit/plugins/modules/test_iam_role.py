@@ -194,7 +194,6 @@ def test_attach_only_fails_on_a_missing_role_and_creates_nothing(runner):
 def test_a_role_under_another_path_is_refused(runner):
     iam = runner.stub("iam")
     iam.add_response("get_role", role(path="/service-role/"), {"RoleName": NAME})
-    attached(iam, POLICY)
 
     result = runner.run(mod.main, ARGS)
 
@@ -269,3 +268,16 @@ def test_throttling_is_retried(runner):
     assert not result.failed, result.result
     assert result.result["changed"] is False
     iam.assert_no_pending_responses()
+
+
+def test_a_refused_read_of_amazon_aws_helper_fails_the_task_with_its_message(runner):
+    """The reads go through amazon.aws's module_utils.iam: its AnsibleIAMError becomes the task's failure."""
+    iam = runner.stub("iam")
+    iam.add_response("get_role", role(), {"RoleName": NAME})
+    iam.add_client_error("list_attached_role_policies", "AccessDenied", http_status_code=403)
+
+    result = runner.run(mod.main, ARGS)
+
+    assert result.failed
+    assert result.result["msg"].startswith("Failed to list policies attached to role")
+    assert result.result["error"]["code"] == "AccessDenied"
