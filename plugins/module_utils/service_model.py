@@ -9,9 +9,15 @@ surfaces only as a job failure minutes later. :func:`shape_problems` reports eve
 would refuse, as ``path: reason`` strings, without any AWS call.
 """
 
+import functools
+
 _NUMBER_TYPES = ("integer", "long", "double", "float")
 
 
+# Once per process: a task's templating evaluates a role variable each time another one refers to it, and the
+# mediaconvert role's job documents were checked 15 times in one task, each time with a new botocore session that
+# listed botocore's data folders and decompressed the service model again (about 0.4 s of that task, cProfile).
+@functools.cache
 def service_model(service):
     # botocore is imported here, on first use, not with this file: the filter plugins that import this file are
     # loaded by every task of a role that templates any of the collection's filters, each in a fresh worker process,

@@ -1,5 +1,6 @@
 """What MediaConvert refuses in the HLS ladder's inputs, each message naming the variable."""
 
+import botocore.session
 import pytest
 from ansible_collections.storytime.video_infra.plugins.module_utils import hls_ladder
 from ansible_collections.storytime.video_infra.plugins.module_utils import ladder_rules as rules
@@ -8,6 +9,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.ladder_rules
 from ansible_collections.storytime.video_infra.plugins.module_utils.ladder_rules import ladder_problems
 from ansible_collections.storytime.video_infra.plugins.module_utils.ladder_rules import rendition_problems
 from ansible_collections.storytime.video_infra.plugins.module_utils.ladder_rules import segment_length_problems
+from ansible_collections.storytime.video_infra.plugins.module_utils.service_model import request_problems
 from ansible_collections.storytime.video_infra.plugins.module_utils.service_model import service_model
 
 RENDITION = {"name": "_720p", "width": 1280, "height": 720, "max_bitrate": 3000000, "qvbr_quality": 7}
@@ -168,3 +170,26 @@ def test_a_rendition_may_carry_its_own_audio_bitrate():
     assert rules.rendition_problems([dict(base, audio_bitrate=48000)]) == []
     (problem,) = rules.rendition_problems([dict(base, audio_bitrate=50000)])
     assert problem.startswith("mediaconvert_renditions[0].audio_bitrate: 50000 is not an AAC bitrate")
+
+
+
+def test_the_service_model_is_loaded_once_per_process(monkeypatch):
+    # A task's templating may check the job documents many times (each reference to a role variable renders it
+    # again); the model is read from botocore's data once per process, not once per check.
+    sessions = []
+    real = botocore.session.get_session
+
+    def counting_get_session(*args, **kwargs):
+        sessions.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(botocore.session, "get_session", counting_get_session)
+    service_model.cache_clear()
+    try:
+        first = service_model("mediaconvert")
+        assert request_problems("mediaconvert", "CreateJob", "arn:aws:iam::123456789012:role/r", "Role") == []
+        assert request_problems("mediaconvert", "CreateJob", 7, "Role") != []
+        assert service_model("mediaconvert") is first
+        assert len(sessions) == 1
+    finally:
+        service_model.cache_clear()
