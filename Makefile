@@ -47,12 +47,12 @@ help:
 same_python = test "$$($(1)/bin/python -c 'import sys; print(sys.version_info[:2])' 2>/dev/null)" \
 	= "$$($(2) -c 'import sys; print(sys.version_info[:2])')"
 
-# $(call install_venv,<dir>,<python>,<requirements>,<constraints>): the recipe of every virtualenv here (the project's,
-# the oldest end's, Prowler's, LocalStack's): exact pins, then the stamp that names the pins' checksum.
+# $(call install_venv,<dir>,<python>,<requirements>,<constraints>[,<pip options>]): the recipe of every virtualenv here
+# (the project's, the oldest end's, Prowler's, LocalStack's): exact pins, then the stamp that names the pins' checksum.
 define install_venv
 $(call same_python,$(1),$(2)) || { rm -rf $(1) && $(2) -m venv $(1); }
 $(1)/bin/python -m pip install --quiet --upgrade pip==24.3.1
-$(1)/bin/python -m pip install --quiet -r $(3) -c $(4)
+$(1)/bin/python -m pip install --quiet $(5) -r $(3) -c $(4)
 rm -f $(1)/.installed-*
 touch $@
 endef
@@ -63,8 +63,16 @@ $(STAMP): requirements.txt constraints.txt dev/local-aws/pyproject.toml
 	$(call install_venv,$(VENV),$(PYTHON),requirements.txt,constraints.txt)
 	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation --editable dev/local-aws || { rm -f $@; exit 1; }
 
+# The venvs that only make's own targets use (the oldest end's, Prowler's, LocalStack's) are installed without
+# compiling every module to bytecode. Prowler's has 66,000 Python files (Azure, GCP and other clouds' SDKs): its
+# install took 150 CPU seconds, 29 without compiling, and the first audit then compiles the 3,400 modules it imports
+# (9 s more, once; dev/benchmarks/bench_venv_install.py). Python keeps what it compiles (make unexports
+# PYTHONDONTWRITEBYTECODE). The project's venv compiles everything: its ansible-playbook, pytest and the modules'
+# Python run outside make too, where that variable may be set.
+NO_COMPILE := --no-compile
+
 $(OLDEST_STAMP): tests/oldest/requirements.txt tests/oldest/constraints.txt
-	$(call install_venv,$(OLDEST_VENV),$(PYTHON_OLDEST),tests/oldest/requirements.txt,tests/oldest/constraints.txt)
+	$(call install_venv,$(OLDEST_VENV),$(PYTHON_OLDEST),tests/oldest/requirements.txt,tests/oldest/constraints.txt,$(NO_COMPILE))
 
 $(LINK):
 	mkdir -p $(dir $(LINK))
@@ -78,7 +86,7 @@ PROWLER_VENV := .build/prowler-venv
 PROWLER_STAMP := $(PROWLER_VENV)/.installed-$(shell cat dev/audit/prowler-requirements.txt dev/audit/prowler-constraints.txt | cksum | cut -d' ' -f1)
 
 $(PROWLER_STAMP): dev/audit/prowler-requirements.txt dev/audit/prowler-constraints.txt
-	$(call install_venv,$(PROWLER_VENV),$(PROWLER_PYTHON),dev/audit/prowler-requirements.txt,dev/audit/prowler-constraints.txt)
+	$(call install_venv,$(PROWLER_VENV),$(PROWLER_PYTHON),dev/audit/prowler-requirements.txt,dev/audit/prowler-constraints.txt,$(NO_COMPILE))
 
 prowler: $(PROWLER_STAMP)
 
@@ -87,7 +95,7 @@ LOCALSTACK_VENV := .build/localstack-venv
 LOCALSTACK_STAMP := $(LOCALSTACK_VENV)/.installed-$(shell cat tests/localstack/requirements.txt tests/localstack/constraints.txt | cksum | cut -d' ' -f1)
 
 $(LOCALSTACK_STAMP): tests/localstack/requirements.txt tests/localstack/constraints.txt
-	$(call install_venv,$(LOCALSTACK_VENV),$(PYTHON),tests/localstack/requirements.txt,tests/localstack/constraints.txt)
+	$(call install_venv,$(LOCALSTACK_VENV),$(PYTHON),tests/localstack/requirements.txt,tests/localstack/constraints.txt,$(NO_COMPILE))
 
 localstack-venv: $(LOCALSTACK_STAMP)
 
