@@ -172,7 +172,6 @@ def test_a_rendition_may_carry_its_own_audio_bitrate():
     assert problem.startswith("mediaconvert_renditions[0].audio_bitrate: 50000 is not an AAC bitrate")
 
 
-
 def test_the_service_model_is_loaded_once_per_process(monkeypatch):
     # A task's templating may check the job documents many times (each reference to a role variable renders it
     # again); the model is read from botocore's data once per process, not once per check.
