@@ -85,6 +85,10 @@ def test_second_run_and_check_run_change_nothing_and_write_nothing(converged, pl
     assert second.rc == 0, second.stdout + second.stderr
     assert second.stats()["changed"] == 0
     assert second.writes == []
+    # Without outputs_ssm_enabled the SSM task's loop is empty: skipped as one task, no SSM call, no item rendered.
+    (ssm,) = second.task_results("Publish the outputs as SSM parameters")
+    assert ssm["skipped"] is True and ssm.get("results", []) == [], ssm
+    assert "SSM" not in {service for service, _op in second.calls}
 
     # The buckets alone (the storage play): the foundation issue's target was at most 18 reads for two buckets;
     # issue 12 added the access logs bucket, logging and notifications, and the account ID for the log delivery
