@@ -66,6 +66,7 @@ from local_aws import s3_logging
 from local_aws import s3_notifications
 from local_aws import s3_policy
 from local_aws import secretsmanager_errors
+from local_aws import ssm
 from local_aws.cloudfront import CloudFrontExtension
 from local_aws.cloudfront_edge import CloudFrontEdgeExtension
 from local_aws.cloudfront_streaming import CloudFrontStreamingExtension
@@ -190,6 +191,7 @@ class LocalAWSApp:
         s3_logging.install()
         acm.install()
         secretsmanager_errors.install()
+        ssm.install()
         self.gate = iam_auth.Gate()
         identities.seed()
         self.snapshots = Snapshots(self.extensions)
