@@ -39,7 +39,7 @@ help:
 	@echo "make local-aws-up    start the local AWS in the background; prints AWS_ENDPOINT_URL=..."
 	@echo "make local-aws-down  stop the local AWS started by local-aws-up"
 	@echo "make benchmark       API calls and wall time of converge, no-op and check runs, against the stock modules"
-	@echo "make benchmark-baseline  this tree against BASELINE=<commit> (default HEAD~1) side by side: wall times, AWS calls, tasks"
+	@echo "make benchmark-baseline  this tree against BASELINE=<commit> (default HEAD~1) side by side: wall times, AWS calls, tasks (EXTRA_VARS=<JSON> for both)"
 	@echo "make docs            the collection's HTML documentation (antsibull-docs, Sphinx): .build/docs/build/html"
 	@echo "make build           build the collection artifact"
 
@@ -149,7 +149,7 @@ benchmark: install
 
 BASELINE ?= HEAD~1
 benchmark-baseline: install
-	$(BIN)/python dev/benchmarks/bench_baseline.py --baseline $(BASELINE)
+	$(BIN)/python dev/benchmarks/bench_baseline.py --baseline $(BASELINE) --extra-vars '$(or $(EXTRA_VARS),{})'
 
 docs: install
 	dev/tools/docs.sh

@@ -10,12 +10,14 @@ the ratio of each figure to the baseline's.
 
 Both trees run on the same local AWS server (this tree's local_aws), one after the other, so that the figures
 differ only by the collection. Run with ``make benchmark-baseline`` (BASELINE=<commit>, default the commit before
-HEAD). It prints figures; it asserts nothing.
+HEAD; ``--extra-vars '<JSON>'`` runs both trees with those variables, for example
+``'{"outputs_ssm_enabled": true}'``). It prints figures; it asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -74,15 +76,15 @@ def task_counts(run: PlaybookRun) -> tuple[int, int, int]:
     return ran, skipped, modules
 
 
-def measure(server: LocalAWS, root: Path, repeats: int) -> dict[str, float]:
+def measure(server: LocalAWS, root: Path, repeats: int, extra_vars: dict) -> dict[str, float]:
     server.reset()
     with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
         runner = PlaybookRunner(server, Path(tmp), root=root)
-        converge = runner.run()
+        converge = runner.run(extra_vars=extra_vars)
         if converge.rc != 0:
             raise SystemExit(f"{root}: converge failed\n{converge.stdout[-3000:]}\n{converge.stderr[-2000:]}")
-        noops = [runner.run() for _ in range(repeats)]
-        check = runner.run(check=True, diff=True)
+        noops = [runner.run(extra_vars=extra_vars) for _ in range(repeats)]
+        check = runner.run(check=True, diff=True, extra_vars=extra_vars)
     last = noops[-1]
     ran, skipped, modules = task_counts(last)
     return {
@@ -105,6 +107,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="HEAD~1", help="the commit to compare with (default: HEAD~1)")
     parser.add_argument("--repeats", type=int, default=3, help="no-op re-runs per tree (median wall time)")
+    parser.add_argument("--extra-vars", type=json.loads, default={}, help="variables for every run, as JSON")
     args = parser.parse_args()
 
     baseline = worktree(args.baseline)
@@ -118,11 +121,13 @@ def main() -> int:
         ["git", "status", "--porcelain"], check=False, cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     with LocalAWS() as server:
-        before = measure(server, baseline, args.repeats)
-        after = measure(server, ROOT, args.repeats)
+        before = measure(server, baseline, args.repeats, args.extra_vars)
+        after = measure(server, ROOT, args.repeats, args.extra_vars)
 
     print(f"\nbaseline: {label[:90]}")
     print(f"this tree: {head[:90]}{' (with uncommitted changes)' if dirty else ''}")
+    if args.extra_vars:
+        print(f"extra variables: {json.dumps(args.extra_vars)}")
     print(f"\n{'site.yml on inventories/local':<32} {'baseline':>10} {'this tree':>10} {'ratio':>7}")
     print("-" * 62)
     for name, old in before.items():
