@@ -107,14 +107,31 @@ parameters:
     - With O(state=absent), the parameters that were deleted, as they were.
   returned: always
   type: dict
-  sample:
-    aws_region:
-      name: /storytime/prod/aws_region
-      value: eu-west-1
-      type: String
-      description: Storytime prod output aws_region
-      version: 1
-      tags: {"Project": "storytime", "Environment": "prod"}
+  contains:
+    name:
+      description: Full name, C(<path>/<name>).
+      type: str
+      sample: /storytime/prod/aws_region
+    value:
+      description: The value.
+      type: str
+      sample: eu-west-1
+    type:
+      description: V(String) after a write; the type found for a parameter left as it was.
+      type: str
+      sample: String
+    description:
+      description: Description (empty when there is none).
+      type: str
+      sample: Storytime prod output aws_region
+    version:
+      description: Version Parameter Store gave the value. V(null) in check mode when a write would make a new one.
+      type: int
+      sample: 1
+    tags:
+      description: Tags. Empty when O(tags) is not set, as they are not read then.
+      type: dict
+      sample: {"Project": "storytime", "Environment": "prod"}
 changed_parameters:
   description: Names under O(path) of the parameters the task created, changed or deleted (or would, in check mode).
   returned: always

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.scenario
 
@@ -19,6 +20,18 @@ SPEC_OUTPUTS = {
     "cloudfront_private_key_secret_name",
     "mediaconvert_role_arn",
     "aws_region",
+}
+
+OUTPUTS_TEARDOWN = {
+    "name": "Outputs teardown",
+    "hosts": "storytime",
+    "gather_facts": False,
+    "tasks": [
+        {
+            "name": "Remove the outputs",
+            "ansible.builtin.import_role": {"name": "storytime.video_infra.outputs", "tasks_from": "teardown"},
+        }
+    ],
 }
 
 
@@ -50,3 +63,16 @@ def test_outputs_as_files_and_ssm_parameters(playbook, aws, tmp_path):
     again = playbook.run(extra_vars={"outputs_ssm_enabled": True})
     assert again.stats()["changed"] == 0
     assert again.writes == []
+
+    # Another application's parameter under the same path is not the collection's: left alone, as documented.
+    ssm.put_parameter(Name="/storytime/local/rails_feature_flags", Value="theirs", Type="String")
+    # The outputs part of teardown.yml (the role's teardown entry point): the parameters named in the outputs file
+    # go, ten per DeleteParameters call, and so do the files.
+    play = tmp_path / "outputs-teardown.yml"
+    play.write_text(yaml.safe_dump([OUTPUTS_TEARDOWN], sort_keys=False))
+    teardown = playbook.run(playbook=str(play), extra_vars={"outputs_ssm_enabled": True})
+    assert teardown.rc == 0, teardown.failure_messages()
+    assert teardown.writes == ["DeleteParameters"] * 3  # 26 parameters
+    pages = ssm.get_paginator("get_parameters_by_path").paginate(Path="/storytime/local", Recursive=True)
+    assert [p["Name"] for page in pages for p in page["Parameters"]] == ["/storytime/local/rails_feature_flags"]
+    assert not (tmp_path / "outputs" / "local.json").exists()
