@@ -14,7 +14,7 @@ description:
   - The parameters under O(path) are read with C(GetParametersByPath) (values, 10 per page) and
     C(DescribeParameters) filtered on the path (descriptions, 50 per page), and the tags of each listed parameter
     that exists with C(ListTagsForResource). A second identical run makes these reads and no write.
-  - A parameter that is missing is created with C(PutParameter), with its tags. One whose value, type or
+  - A parameter that is missing is created with C(PutParameter), with its tags. One whose value or
     description differs is overwritten with C(PutParameter) and C(Overwrite=true), which makes a new version
     (Parameter Store refuses tags together with C(Overwrite)); its tags are changed with C(AddTagsToResource) /
     C(RemoveTagsFromResource).
@@ -57,11 +57,14 @@ notes:
     module process. Publishing the 26 outputs of C(site.yml) with it took a loop of 26 module processes. On a no-op
     run of C(site.yml) against the local AWS, the run took 27.7 CPU seconds with the parameters and 16 without
     them, about 0.45 seconds per parameter. This module reads and writes them all in one process.
-  - Only C(String) parameters of the C(Standard) tier are written; a listed parameter found with another type
-    is overwritten as a C(String). The outputs it is made for hold no secrets; use C(SecureString) parameters
+  - Only C(String) parameters of the C(Standard) tier are written. Parameter Store does not change the type of a
+    parameter (C(HierarchyTypeMismatchException)), so a listed parameter found with another type fails the task
+    before any write. The outputs it is made for hold no secrets; use C(SecureString) parameters
     (M(community.aws.ssm_parameter)) or Secrets Manager for secrets.
-  - C(PutParameter) allows a few writes per second in an account and region; throttled calls are retried with
-    backoff.
+  - Parameter Store limits the calls per second of an account and region; throttled calls
+    (C(ThrottlingException)) and C(TooManyUpdates) are retried with backoff.
+  - A create that answers C(ParameterAlreadyExists) (its first response was lost, or another run made the parameter
+    in between) is followed by an overwrite with the listed value and description.
 seealso:
   - name: AWS Systems Manager Parameter Store
     description: Parameter hierarchies, tiers, types and the naming rules.
@@ -117,7 +120,7 @@ parameters:
       type: str
       sample: eu-west-1
     type:
-      description: V(String) after a write; the type found for a parameter left as it was.
+      description: V(String).
       type: str
       sample: String
     description:
@@ -149,6 +152,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.common impor
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import apply_tags
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import string_map
 
@@ -239,40 +243,55 @@ def to_result(full_name, state, tags):
     }
 
 
+def create(module, client, full_name, wanted, tags):
+    """Create one parameter; returns its version (None in check mode), or ``False`` when it turned out to exist."""
+    if module.check_mode:
+        return None
+    request = {"Name": full_name, "Value": wanted["value"], "Type": "String", "Tier": "Standard"}
+    if wanted["description"]:
+        request["Description"] = wanted["description"]
+    if tags:
+        request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
+    try:
+        return call(f"create parameter {full_name}", client.put_parameter, **request)["Version"]
+    except SSMError as e:
+        if error_code(e) != "ParameterAlreadyExists":
+            raise
+        return False
+
+
 def ensure_parameter(module, client, full_name, wanted, *, current, tags):
     """Bring one parameter to ``wanted`` (value, description). Returns ``(changed, before, after)``; ``before``
     is None for a parameter that did not exist."""
     check_mode = module.check_mode
     description = wanted["description"]
     if current is None:
-        after = {
-            "type": "String",
-            "value": wanted["value"],
-            "description": description or "",
-            "version": None if check_mode else 1,
-        }
-        if not check_mode:
-            request = {"Name": full_name, "Value": wanted["value"], "Type": "String", "Tier": "Standard"}
-            if description:
-                request["Description"] = description
-            if tags:
-                request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
-            after["version"] = call(f"create parameter {full_name}", client.put_parameter, **request)["Version"]
+        version = create(module, client, full_name, wanted, tags)
+        if version is False:
+            # Made by this call's lost first attempt or by another run: converge the one that exists.
+            current = read_path(client, module.params["path"]).get(full_name)
+            if current is None:
+                raise SSMError(f"Creating parameter {full_name} answered ParameterAlreadyExists, yet it is not there")
+            _changed, _before, after = ensure_parameter(module, client, full_name, wanted, current=current, tags=tags)
+            return True, None, after
+
+        after = {"type": "String", "value": wanted["value"], "description": description or "", "version": version}
         return True, None, to_result(full_name, after, tags or {})
 
     current_tags = read_tags(client, full_name) if tags is not None else {}
     before = to_result(full_name, current, current_tags)
     after = dict(current)
-    overwrite = current["type"] != "String" or current["value"] != wanted["value"]
+    overwrite = current["value"] != wanted["value"]
     overwrite = overwrite or (description is not None and description != current["description"])
     if overwrite:
-        after.update(type="String", value=wanted["value"])
+        after["value"] = wanted["value"]
         if description is not None:
             after["description"] = description
         if check_mode:
             after["version"] = None
         else:
-            request = {"Name": full_name, "Value": wanted["value"], "Type": "String", "Overwrite": True}
+            # An update takes no type (PutParameter, "Type"): the parameter keeps its String type.
+            request = {"Name": full_name, "Value": wanted["value"], "Overwrite": True}
             if description is not None:
                 request["Description"] = description
             after["version"] = call(f"update parameter {full_name}", client.put_parameter, **request)["Version"]
@@ -323,6 +342,16 @@ def ensure_present(module, client):
         raise SSMError(f"state=present needs a value for every parameter; none for: {', '.join(missing_values)}")
     tags = string_map("tags", module.params["tags"], SSMError)
     existing = read_path(client, module.params["path"])
+    other_types = [
+        f"{full} is a {existing[full]['type']}"
+        for _name, full, _p in parameters
+        if full in existing and existing[full]["type"] != "String"
+    ]
+    if other_types:
+        raise SSMError(
+            f"{'; '.join(other_types)}. This module writes String parameters, and Parameter Store does not change the "
+            "type of a parameter: delete it first, or publish under another path"
+        )
     result, changed, before, after = {}, [], {}, {}
     for name, full_name, wanted in parameters:
         was_changed, old, new = ensure_parameter(
@@ -381,7 +410,8 @@ def main():
         purge_tags=dict(type="bool", default=True),
     )
     module = StorytimeAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = module.client("ssm", retry_decorator=AWSRetry.jittered_backoff())
+    retry = AWSRetry.jittered_backoff(catch_extra_error_codes=["ThrottlingException", "TooManyUpdates"])
+    client = module.client("ssm", retry_decorator=retry)
     run_by_state(module, ensure_present, ensure_absent, client)
 
 

@@ -136,7 +136,6 @@ def test_a_changed_value_or_description_is_overwritten_and_tags_are_changed_apar
         {
             "Name": f"{PATH}/bucket",
             "Value": "new-bucket",
-            "Type": "String",
             "Overwrite": True,
             "Description": "output bucket",
         },
@@ -148,7 +147,6 @@ def test_a_changed_value_or_description_is_overwritten_and_tags_are_changed_apar
         {
             "Name": f"{PATH}/region",
             "Value": "eu-west-1",
-            "Type": "String",
             "Overwrite": True,
             "Description": "output region",
         },
@@ -190,7 +188,7 @@ def test_a_changed_value_or_description_is_overwritten_and_tags_are_changed_apar
 
 def test_check_mode_predicts_creates_and_changes_and_writes_nothing(runner):
     stub = runner.stub("ssm")
-    by_path(stub, {"bucket": ("storytime-hls", 1), "region": ("us-east-1", 4, "SecureString")})
+    by_path(stub, {"bucket": ("storytime-hls", 1), "region": ("us-east-1", 4)})
     described(stub, {"bucket": "output bucket", "region": "output region"})
     tags(stub, "bucket", TAGS)
     tags(stub, "region", TAGS)
@@ -202,11 +200,56 @@ def test_check_mode_predicts_creates_and_changes_and_writes_nothing(runner):
 
     assert not result.failed, result.result
     assert result.result["changed_parameters"] == ["region", "added"]
-    # A SecureString found under a listed name becomes a String; a new version's number is not known yet.
-    assert result.result["parameters"]["region"]["type"] == "String"
+    # A new version's number is not known yet.
+    assert result.result["parameters"]["region"]["value"] == "eu-west-1"
     assert result.result["parameters"]["region"]["version"] is None
+    assert result.result["parameters"]["bucket"]["version"] == 1
     assert result.result["parameters"]["added"]["tags"] == TAGS
-    assert result.result["diff"]["before"]["region"]["type"] == "SecureString"
+    assert result.result["diff"]["before"]["region"]["value"] == "us-east-1"
+    assert "added" not in result.result["diff"]["before"]
+
+
+def test_a_listed_parameter_of_another_type_fails_before_any_write(runner):
+    """PutParameter's HierarchyTypeMismatchException: Parameter Store does not change a parameter's type."""
+    stub = runner.stub("ssm")
+    by_path(stub, {"bucket": ("storytime-hls", 1), "region": ("AQICAH...", 4, "SecureString")})
+    described(stub, {"bucket": "output bucket", "region": "output region"})
+
+    result = runner.run(mod.main, args(declared(bucket="storytime-hls", region="eu-west-1")))
+
+    assert result.failed
+    assert result.result["msg"].startswith(f"{PATH}/region is a SecureString. This module writes String parameters")
+    stub.assert_no_pending_responses()
+
+
+def test_a_create_that_finds_the_parameter_made_overwrites_it(runner):
+    stub = runner.stub("ssm")
+    by_path(stub, {})
+    stub.add_client_error(
+        "put_parameter",
+        "ParameterAlreadyExists",
+        "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.",
+        400,
+    )
+    # Another run made it in between, with another value.
+    by_path(stub, {"bucket": ("theirs", 1)})
+    described(stub, {"bucket": ""})
+    tags(stub, "bucket", TAGS)
+    stub.add_response(
+        "put_parameter",
+        {"Version": 2, "Tier": "Standard"},
+        {"Name": f"{PATH}/bucket", "Value": "storytime-hls", "Overwrite": True, "Description": "output bucket"},
+    )
+    by_path(stub, {"bucket": ("storytime-hls", 2)})
+    described(stub, {"bucket": "output bucket"})
+
+    result = runner.run(mod.main, args(declared(bucket="storytime-hls")))
+
+    assert not result.failed, result.result
+    assert result.result["changed_parameters"] == ["bucket"]
+    assert result.result["parameters"]["bucket"]["version"] == 2
+    assert result.result["diff"]["before"] == {}
+    stub.assert_no_pending_responses()
 
 
 def test_absent_deletes_the_listed_parameters_that_exist_ten_per_call(runner):
