@@ -180,45 +180,41 @@ call = SSMErrorHandler.call
 call_or_none = SSMErrorHandler.call_or_none
 
 
+def pages(description, method, **request):
+    """Every page of a Systems Manager call, following ``NextToken``."""
+    while True:
+        page = call(description, method, **request)
+        yield page
+        if not page.get("NextToken"):
+            return
+        request["NextToken"] = page["NextToken"]
+
+
 def read_path(client, path):
     """The parameters directly under ``path`` by full name: type, value, version and description."""
     found = {}
-    token = {}
-    while True:
-        page = call(
-            f"get the parameters under {path}",
-            client.get_parameters_by_path,
-            Path=path,
-            Recursive=False,
-            MaxResults=10,
-            **token,
-        )
+    values = pages(
+        f"get the parameters under {path}", client.get_parameters_by_path, Path=path, Recursive=False, MaxResults=10
+    )
+    for page in values:
         for parameter in page.get("Parameters", []):
             found[parameter["Name"]] = {
                 "type": parameter.get("Type"),
                 "value": parameter.get("Value"),
                 "version": parameter.get("Version"),
+                "description": "",
             }
-        if not page.get("NextToken"):
-            break
-        token = {"NextToken": page["NextToken"]}
-    token = {}
-    while found:
-        page = call(
+    if found:
+        described = pages(
             f"describe the parameters under {path}",
             client.describe_parameters,
             ParameterFilters=[{"Key": "Path", "Option": "OneLevel", "Values": [path]}],
             MaxResults=50,
-            **token,
         )
-        for metadata in page.get("Parameters", []):
-            if metadata["Name"] in found:
-                found[metadata["Name"]]["description"] = metadata.get("Description") or ""
-        if not page.get("NextToken"):
-            break
-        token = {"NextToken": page["NextToken"]}
-    for parameter in found.values():
-        parameter.setdefault("description", "")
+        for page in described:
+            for metadata in page.get("Parameters", []):
+                if metadata["Name"] in found:
+                    found[metadata["Name"]]["description"] = metadata.get("Description") or ""
     return found
 
 

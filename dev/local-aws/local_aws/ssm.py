@@ -28,8 +28,8 @@ def install() -> None:
         return
 
     def describe_parameters(self):
-        size = self._get_param("MaxResults") or DEFAULT_PAGE
-        if not 1 <= int(size) <= MAX_RESULTS:
+        size = int(self._get_param("MaxResults") or DEFAULT_PAGE)
+        if not 1 <= size <= MAX_RESULTS:
             raise ValidationException(
                 f"1 validation error detected: Value '{size}' at 'maxResults' failed to satisfy constraint: "
                 f"Member must have value less than or equal to {MAX_RESULTS}"
@@ -37,10 +37,10 @@ def install() -> None:
         token = str(self._get_param("NextToken") or "0").strip() or "0"
         start = int(token)
         found = self.ssm_backend.describe_parameters(self._get_param("Filters"), self._get_param("ParameterFilters"))
-        page = found[start : start + int(size)]
-        response = {"Parameters": [parameter.describe_response_object(False) for parameter in page]}
-        if start + int(size) < len(found):
-            response["NextToken"] = str(start + int(size))
+        end = start + size
+        response = {"Parameters": [parameter.describe_response_object(False) for parameter in found[start:end]]}
+        if end < len(found):
+            response["NextToken"] = str(end)
         return ActionResult(response)
 
     describe_parameters._local_aws = True
