@@ -25,11 +25,12 @@ export PATH := $(BIN):$(PATH)
 unexport PYTHONDONTWRITEBYTECODE
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help install audit prowler localstack localstack-venv player-deps demo test test-oldest oldest-venv docs lint sanity unit scenarios molecule benchmark benchmark-baseline build local-aws-up local-aws-down changelog clean
+.PHONY: help install audit prowler localstack localstack-venv player-deps demo test test-e2e test-oldest oldest-venv docs lint sanity unit scenarios molecule benchmark benchmark-baseline build local-aws-up local-aws-down changelog clean
 
 help:
 	@echo "make demo            create the venv, start the local AWS, run site.yml and validate.yml on inventories/local, print the outputs and the checklist, stop"
-	@echo "make test            the whole test suite: lint, sanity, unit, scenarios against the local AWS (what CI runs)"
+	@echo "make test            the core suite (about 8 minutes): lint, sanity, unit, the local AWS's rules, the scenarios not marked e2e"
+	@echo "make test-e2e        the end-to-end scenarios (marked e2e) beside the molecule scenarios; CI runs it after make test"
 	@echo "make test-oldest     the oldest supported Ansible (ansible-core 2.19, Python 3.11): sanity, unit tests, converge and no-op"
 	@echo "make localstack      molecule against LocalStack's community runtime (storage, secrets, IAM, notifications; everything with LOCALSTACK_AUTH_TOKEN)"
 	@echo "make unit            the unit tests alone (no local AWS, no ansible-playbook)"
@@ -117,8 +118,13 @@ $(PLAYER_STAMP): tests/player/package.json tests/player/package-lock.json tests/
 
 player-deps: $(PLAYER_STAMP)
 
-test: install player-deps
+# The core suite (the README's test command) and the end-to-end suite; CI (.ci/run) runs both. Only the end-to-end
+# suite needs the players (chromium, hls.js).
+test: install
 	dev/tools/test.sh all
+
+test-e2e: install player-deps
+	dev/tools/test.sh e2e
 
 # The oldest supported end: sanity, the unit tests, one converge and one no-op run of site.yml, on ansible-core 2.19
 # and Python 3.11 (its own venv in .build/oldest-venv). Sanity skips the style linters (pylint, pep8, pslint,

@@ -28,11 +28,13 @@ def aws(local_aws_server: LocalAWS) -> LocalAWS:
     return local_aws_server
 
 
-#: Scenario test files in the order they should start (measured with ``pytest --durations``, 2 workers). With
+#: Scenario test files in the order they should start (measured with ``pytest --durations``, 3 workers). With
 #: ``--dist worksteal`` (dev/tools/test.sh) each worker starts with a contiguous share of the list and an idle worker
 #: steals from the end of the other's queue, so a long test placed late ends the run alone on one worker (it
 #: happened: test_custom_domain_end_to_end ran its 4 minutes last). Files whose single tests run longest come first;
-#: files of many short tests (the input checks, IAM) come last, where they fill both workers' tails.
+#: files of many short tests (the input checks, IAM) come last, where they fill the workers' tails. Most of the first
+#: files' tests are the end-to-end suite's (``make test-e2e``), the later files' the core suite's (``make test``);
+#: each suite runs its own tests in this order.
 COSTLIEST_FIRST = (
     "test_custom_domain.py",
     "test_teardown.py",
@@ -40,15 +42,16 @@ COSTLIEST_FIRST = (
     "test_faults.py",
     "test_site_keys.py",
     "test_site_outputs.py",
-    "test_site_storage.py",
-    "test_site_cloudfront.py",
     "test_web_player.py",
     "test_security_posture.py",
     "test_site_waf.py",
     "test_site_mediaconvert.py",
     "test_validate_checklist.py",
     "test_mediaconvert_role_grants.py",
+    "test_site_storage.py",
+    "test_site_cloudfront.py",
     "test_rails_grants.py",
+    "test_secrets.py",
     "test_iam.py",
     "test_site_input_checks.py",
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test suite behind `make test` (and .ci/run). Usage: dev/tools/test.sh [all|lint|sanity|pytest|unit|scenarios|molecule|oldest-converge|localstack]...
+# The test suites behind `make test` (all: the core suite) and `make test-e2e` (e2e), both run by .ci/run.
+# Usage: dev/tools/test.sh [all|e2e|lint|sanity|pytest|unit|scenarios|molecule|oldest-converge|localstack]...
 # Expects the venv from `make install` on PATH (the Makefile puts it there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -55,13 +56,21 @@ print(g(Python())["pip"].replace(".", "_"))')
 # background stages had ended.
 scenario_workers() { echo "${PYTEST_WORKERS:-$(($(nproc) + 1))}"; }
 
+# The core suite's pytest (`make test`): unit, the local AWS's rules, and the scenarios not marked e2e.
 run_pytest() {
-  stage "pytest: unit, local AWS, scenarios against the local AWS"
+  stage "pytest: unit, local AWS, scenarios against the local AWS (not e2e)"
   # Each worker runs its own local AWS (a session fixture), so tests never share AWS state. Scenario tests spend
   # most of their time in ansible-playbook processes.
   # worksteal: the workers start with halves of the list (costliest scenario tests first, see tests/conftest.py) and
   # an idle worker takes half of another's remaining tests, so neither ends alone behind a long scenario.
-  pytest -n "$(scenario_workers)" --dist worksteal --durations=25 tests/unit tests/local_aws tests/scenarios
+  pytest -n "$(scenario_workers)" --dist worksteal --durations=25 -m "not e2e" tests/unit tests/local_aws tests/scenarios
+}
+
+# The end-to-end scenarios (`make test-e2e`, marked e2e: sequences of several playbook runs, faults, the players,
+# the optional features; pyproject.toml's marker says which).
+run_e2e_pytest() {
+  stage "pytest: end-to-end scenarios against the local AWS (e2e)"
+  pytest -n "$(scenario_workers)" --dist worksteal --durations=25 -m e2e tests/scenarios
 }
 
 # The unit tests alone: no local AWS, no ansible-playbook (about 10 seconds here).
@@ -107,9 +116,9 @@ run_molecule() {
   molecule test -s aws
 }
 
-# Two stages side by side (`make test`): the first in the background with its output in .build/test-<name>.log,
-# printed once both have ended. Each stage alone uses at most one core most of its time (lint and sanity are
-# single-threaded; the molecule scenario is one playbook run at a time beside pytest's two workers).
+# Two stages side by side: the first in the background with its output in .build/test-<name>.log, printed once both
+# have ended. Each stage alone uses at most one core most of its time (lint and sanity are single-threaded; the
+# molecule scenario is one playbook run at a time beside pytest's workers).
 declare -A beside_pids=()
 beside() {
   mkdir -p "$ROOT/.build"
@@ -122,14 +131,18 @@ joined() {
   cat "$ROOT/.build/test-$1.log"
   [ "$status" -eq 0 ] || { echo "$1 failed (exit $status)" >&2; exit "$status"; }
 }
+# A failing stage ends the script (errexit); the one beside it is stopped with it.
 all() {
-  # A failing stage ends the script (errexit); the one beside it is stopped with it.
   trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
   beside lint
   sanity
   joined lint
-  beside run_molecule
   run_pytest
+}
+e2e() {
+  trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+  beside run_molecule
+  run_e2e_pytest
   joined run_molecule
 }
 
@@ -138,6 +151,7 @@ stages=("$@")
 for s in "${stages[@]}"; do
   case "$s" in
     all) all ;;
+    e2e) e2e ;;
     lint) lint ;;
     sanity) sanity ;;
     pytest) run_pytest ;;

@@ -82,6 +82,7 @@ def check_web_players(aws, outputs) -> None:
     assert outputs["cloudfront_cookie_path"] == "/books/${BOOK_ID}/"
 
 
+@pytest.mark.e2e
 def test_custom_domain_end_to_end(playbook, aws, tmp_path):
     zone_id = make_zone(aws)
 

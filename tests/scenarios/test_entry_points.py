@@ -53,6 +53,7 @@ def test_site_and_validate_runs_site_then_validate():
     )
 
 
+@pytest.mark.e2e
 def test_site_yml_from_the_root_converges_and_writes_the_outputs_to_the_repository(converged, playbook):
     """On the converged stack, `ansible-playbook site.yml --check` from the root makes no AWS write, and its outputs
     directory is <repository>/outputs (a check run: no file is written there)."""

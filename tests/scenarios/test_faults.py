@@ -16,10 +16,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from local_aws import LocalAWS
 from local_aws.fault_proxy import FaultProxy
 from local_aws.fault_proxy import FaultRule
 from local_aws.playbook import PlaybookRunner
+
+pytestmark = [pytest.mark.scenario, pytest.mark.e2e]
 
 #: Every create site.yml sends on a fresh account, unique by name or caller reference (IAM CreatePolicy twice).
 CREATES = [

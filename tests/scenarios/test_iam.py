@@ -275,6 +275,7 @@ def test_drift_is_repaired(plays, iam, account_id):
     assert tags_of(iam.list_role_tags(RoleName=ROLE)["Tags"]) == TAGS
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("key_reference", ["key id", "alias name"])
 def test_kms_key_is_resolved_and_rails_policy_is_attached_to_existing_role_and_user(
     plays, iam, aws, account_id, secret_arn, key_reference

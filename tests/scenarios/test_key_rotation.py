@@ -48,6 +48,7 @@ def status(aws, domain, cookies) -> int:
     return edge_request(aws, domain, PLAYLIST, cookies).status
 
 
+@pytest.mark.e2e
 def test_rotation_keeps_live_cookies_until_retirement(converged, playbook, aws):
     site = converged
     assert site.rc == 0, site.failure_messages()
@@ -138,6 +139,7 @@ def test_bad_rotation_input_fails_before_any_aws_call(playbook, aws, extra_vars,
     assert run.calls == []
 
 
+@pytest.mark.e2e
 def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws, tmp_path):
     """site, inject (an inventory key), rotate stage/retire, site: every step composes (issue 12)."""
     key = new_key()
@@ -192,6 +194,7 @@ def test_rotation_after_injecting_a_key_on_a_generated_environment(playbook, aws
     validate_passes(playbook, inventory)
 
 
+@pytest.mark.e2e
 def test_the_prod_inventory_rotates_by_listing_the_staged_key(playbook, aws, tmp_path):
     """inventories/prod (no generated key, the inventory lists the signing key, the private half is injected):
     site, inject, stage, site with the staged key listed, retire, site, validate. Stage writes the new

@@ -23,7 +23,7 @@ from tests.scenarios.test_site_mediaconvert import job_request
 from tests.scenarios.test_site_mediaconvert import received_statuses
 from tests.scenarios.test_site_mediaconvert import wait_for
 
-pytestmark = pytest.mark.scenario
+pytestmark = [pytest.mark.scenario, pytest.mark.e2e]
 
 ROLE = "storytime-local-mediaconvert"
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
-pytestmark = pytest.mark.scenario
+pytestmark = [pytest.mark.scenario, pytest.mark.e2e]
 
 PATH = "/storytime/local"
 TAGS = {"Project": "storytime", "Environment": "local"}

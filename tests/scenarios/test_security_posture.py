@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-pytestmark = pytest.mark.scenario
+pytestmark = [pytest.mark.scenario, pytest.mark.e2e]
 
 MASTER = "storytime-master-uploads-local"
 HLS = "storytime-hls-outputs-local"

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-pytestmark = pytest.mark.scenario
+pytestmark = [pytest.mark.scenario, pytest.mark.e2e]
 
 RENAMED = {
     "storage_master_uploads_bucket_name": "st-renamed-masters",

@@ -156,6 +156,7 @@ def test_behaviour_stripped_of_its_key_group_is_restored(converged, playbook, aw
     assert playbook.run(tags="cloudfront").stats()["changed"] == 0
 
 
+@pytest.mark.e2e
 def test_geo_restriction_from_the_inventory(converged, playbook, aws):
     """cloudfront_hls_geo_restriction_*: the distribution serves only the listed countries; --check --diff on an
     inventory that lifts the restriction shows the change and writes nothing."""

@@ -22,7 +22,7 @@ from local_aws.viewer import current_key_pair
 from local_aws.viewer import edge_request
 from local_aws.viewer import signed_cookies
 
-pytestmark = pytest.mark.scenario
+pytestmark = [pytest.mark.scenario, pytest.mark.e2e]
 
 MASTER = "storytime-master-uploads-local"
 HLS = "storytime-hls-outputs-local"

@@ -74,6 +74,7 @@ def test_prod_like_run_creates_the_secret_without_a_value(prod_site, aws):
     assert not described.get("VersionIdsToStages")
 
 
+@pytest.mark.e2e
 def test_inject_stores_the_pair_for_a_key_of_the_key_group(prod_site, playbook, aws, tmp_path):
     key = PROD_KEY
     inventory, _site = prod_site
@@ -95,6 +96,7 @@ def test_inject_stores_the_pair_for_a_key_of_the_key_group(prod_site, playbook, 
     assert [op for _svc, op in again.calls if op == "PutSecretValue"] == []
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "make_pem, message",
     [
@@ -138,6 +140,7 @@ def changed_tasks(run) -> list[str]:
     ]
 
 
+@pytest.mark.e2e
 def test_site_after_injecting_an_inventory_key_on_a_generated_environment(playbook, aws, tmp_path):
     """Issue 12: inject on local/dev (the secret then names an inventory key) used to break every later site.yml."""
     key = new_key()

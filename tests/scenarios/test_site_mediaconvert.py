@@ -179,6 +179,7 @@ def test_a_foreign_target_and_lost_tags_of_the_rule_are_reported_then_repaired(c
     assert {tag["Key"]: tag["Value"] for tag in tags} == TAGS
 
 
+@pytest.mark.e2e
 def test_a_job_from_the_rails_document_transcodes_and_notifies(converged, aws, tmp_path, clip):
     """Rails reads the master's height with Probe (MediaConvert API reference, "Probe") and sends the document of
     its height class: a 720p master gets no 1080p rendition, and the 480p rendition is the first variant."""
@@ -223,6 +224,7 @@ def test_a_job_from_the_rails_document_transcodes_and_notifies(converged, aws, t
     assert "COMPLETE" in received_statuses(sqs, queue_url, ["COMPLETE"])
 
 
+@pytest.mark.e2e
 def test_a_job_with_a_missing_input_ends_in_error_and_notifies(converged, aws, tmp_path):
     mediaconvert, sqs = aws.client("mediaconvert"), aws.client("sqs")
     request = job_request(tmp_path, "masters/does-not-exist.mp4", "404")
@@ -235,6 +237,7 @@ def test_a_job_with_a_missing_input_ends_in_error_and_notifies(converged, aws, t
     assert "ERROR" in received_statuses(sqs, queue_url, ["ERROR"])
 
 
+@pytest.mark.e2e
 def test_sns_subscriptions_of_the_consumers_survive_a_run(playbook, aws):
     """The notification topic's subscriptions are the consumers' (Rails subscribes): site.yml leaves them alone."""
     inventory = playbook.inventory("local", {"mediaconvert_notifications": "sns"})
@@ -253,6 +256,7 @@ def test_sns_subscriptions_of_the_consumers_survive_a_run(playbook, aws):
     assert endpoints == [queue_arn]
 
 
+@pytest.mark.e2e
 def test_subtitles_are_opt_in_and_a_book_with_a_sidecar_gets_a_subtitles_rendition(playbook, aws, tmp_path, clip):
     """mediaconvert_subtitles: a second document per height class, with a WebVTT caption output fed by the
     sidecar file (MediaConvert API reference: CaptionSelector FileSourceSettings, WEBVTT destination); the

@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-pytestmark = pytest.mark.scenario
+pytestmark = [pytest.mark.scenario, pytest.mark.e2e]
 
 SPEC_OUTPUTS = {
     "master_uploads_bucket_name",

@@ -399,6 +399,7 @@ def test_the_inventorys_ca_bundle_reaches_every_call_the_run_makes(playbook, aws
     assert len(s3.list_buckets()["Buckets"]) == 3
 
 
+@pytest.mark.e2e
 def test_kms_key_gives_sse_kms_with_a_bucket_key(playbook, s3, aws):
     key_id = aws.client("kms").create_key(Description="storytime test")["KeyMetadata"]["KeyId"]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.local_aws.certificates import new_public_key_pem as public_pem
 from tests.scenarios.checklist import validate_passes
 
@@ -39,6 +41,7 @@ def remaining(aws) -> dict[str, list]:
     }
 
 
+@pytest.mark.e2e
 def test_teardown_removes_everything_in_order_and_a_second_run_is_a_no_op(converged, playbook, aws, tmp_path):
     site = converged
     assert site.rc == 0, site.failure_messages()

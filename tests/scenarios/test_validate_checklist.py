@@ -3,6 +3,8 @@ and a broken environment (a behaviour that lost its key group) is reported as th
 
 from __future__ import annotations
 
+import pytest
+
 from tests.scenarios.checklist import VALIDATE
 from tests.scenarios.checklist import checklist
 
@@ -14,6 +16,7 @@ def keys(s3, bucket: str) -> list[str]:
     return [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
 
 
+@pytest.mark.e2e
 def test_all_seven_checks_pass_and_the_test_objects_are_removed(converged, playbook, aws, s3):
     site = converged
     assert site.rc == 0, site.failure_messages()
@@ -48,6 +51,7 @@ def test_all_seven_checks_pass_and_the_test_objects_are_removed(converged, playb
     assert "CloudFront-Signature=" not in output and "CloudFront-Policy=" not in output
 
 
+@pytest.mark.e2e
 def test_a_books_behaviour_without_key_group_fails_check_5(converged, playbook, aws):
     cloudfront = aws.client("cloudfront")
     dist_id = cloudfront.list_distributions()["DistributionList"]["Items"][0]["Id"]

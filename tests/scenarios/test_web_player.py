@@ -59,7 +59,7 @@ from tests.player.harness import missing_dependencies
 from tests.player.harness import play
 from tests.player.harness import set_cookie_headers
 
-pytestmark = pytest.mark.scenario
+pytestmark = [pytest.mark.scenario, pytest.mark.e2e]
 
 ZONE = "storytime.test"
 DOMAIN = "cdn.storytime.test"

@@ -52,6 +52,22 @@ def test_test_file_names_are_unique():
     assert sorted({n for n in names if names.count(n) > 1}) == []
 
 
+def test_ci_runs_both_suites_and_together_they_select_every_test():
+    """`make test` selects the tests not marked e2e, `make test-e2e` those marked e2e in tests/scenarios, and CI runs
+    both: an e2e mark outside tests/scenarios, or CI without one of the two, would leave tests that nothing runs."""
+    marked = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if path != Path(__file__).resolve() and "pytest.mark.e2e" in path.read_text()
+    )
+    assert marked and all(path.startswith("tests/scenarios/") for path in marked), marked
+    script = (ROOT / "dev/tools/test.sh").read_text()
+    assert '-m "not e2e" tests/unit tests/local_aws tests/scenarios' in script
+    assert "-m e2e tests/scenarios" in script
+    ci = [line.strip() for line in (ROOT / ".ci/run").read_text().splitlines()]
+    assert ci.index("make test") < ci.index("make test-e2e")
+
+
 def pinned_ansible_core(constraints: Path) -> tuple[int, ...]:
     version = next(
         line.split("==")[1].strip()
