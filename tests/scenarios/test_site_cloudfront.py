@@ -181,6 +181,7 @@ def test_geo_restriction_from_the_inventory(converged, playbook, aws):
     assert distribution["diff"]["after"]["geo_restriction"] == {"restriction_type": "none", "locations": []}
 
 
+@pytest.mark.e2e
 def test_a_second_key_joins_the_key_group(converged, playbook, aws):
     """Rotation's first step: a second key beside the generated one; two public keys in one group, nothing else."""
     run = playbook.run(extra_vars={"cloudfront_hls_public_keys": [public_pem()]}, tags="cloudfront")

@@ -32,14 +32,12 @@ def prod_site(aws, playbook, tmp_path_factory):
     return inventory, converge_once("prod-site", aws, playbook, tmp_path_factory, inventory=inventory)
 
 
-def test_local_key_pair_is_generated_stored_and_never_printed(playbook, aws):
-    run = playbook.run(verbosity=3, json_output=False)
-    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert "PRIVATE KEY" not in run.stdout + run.stderr
-
-    secret = json.loads(
-        aws.client("secretsmanager").get_secret_value(SecretId=SECRET.format(env="local"))["SecretString"]
-    )
+def assert_generated_pair_stored_and_registered(aws) -> None:
+    """The secret holds the generated pair (a 2048-bit key), its public half is the registered key and the only one
+    in the key group, and the secret has two versions from the converge: the private half kept before its public
+    half was registered (so a run stopped in between is completed by the next, issue 12), then the complete pair."""
+    secrets = aws.client("secretsmanager")
+    secret = json.loads(secrets.get_secret_value(SecretId=SECRET.format(env="local"))["SecretString"])
     assert set(secret) == {"key_pair_id", "private_key_pem"}
     key = serialization.load_pem_private_key(secret["private_key_pem"].encode(), password=None)
     assert key.key_size == 2048
@@ -48,13 +46,6 @@ def test_local_key_pair_is_generated_stored_and_never_printed(playbook, aws):
     assert fingerprint(registered["EncodedKey"]) == fingerprint(public_pem(key))
     (group,) = cloudfront.list_key_groups()["KeyGroupList"]["Items"]
     assert group["KeyGroup"]["KeyGroupConfig"]["Items"] == [secret["key_pair_id"]]
-
-    again = playbook.run()
-    assert again.stats()["changed"] == 0
-    assert again.writes == []
-    # Two versions, both from the first run: the private half kept before its public half was registered (so a
-    # run stopped in between is completed by the next, issue 12), then the complete pair. The second run adds none.
-    secrets = aws.client("secretsmanager")
     versions = secrets.list_secret_version_ids(SecretId=SECRET.format(env="local"))["Versions"]
     assert sorted(stage for version in versions for stage in version["VersionStages"]) == ["AWSCURRENT", "AWSPREVIOUS"]
     (pending,) = [version["VersionId"] for version in versions if "AWSPREVIOUS" in version["VersionStages"]]
@@ -62,6 +53,35 @@ def test_local_key_pair_is_generated_stored_and_never_printed(playbook, aws):
     assert kept == {"key_pair_id": None, "private_key_pem": secret["private_key_pem"]}
 
 
+def test_local_key_pair_is_generated_stored_and_not_in_the_runs_results(converged, aws):
+    """The shared converge of inventories/local (every task's result, as the json callback prints them): the pair
+    is generated and stored, and no result holds the private key. The second run's no-op is
+    test_site_storage's; the -vvv output is checked by the end-to-end test below."""
+    assert converged.rc == 0
+    # The whole json document (so that the next line is not vacuous): every task of the run, with its result.
+    assert converged.task_results("Signing key pair of this environment (private half only in the secret)")
+    assert "PRIVATE KEY" not in converged.stdout + converged.stderr
+    assert_generated_pair_stored_and_registered(aws)
+
+
+@pytest.mark.e2e
+def test_local_key_pair_is_generated_stored_and_never_printed(playbook, aws):
+    """A converge from an empty account at -vvv with the default callback (what an operator debugging a run sees),
+    then a second run that writes nothing: the private key is in no line of either."""
+    run = playbook.run(verbosity=3, json_output=False)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "PRIVATE KEY" not in run.stdout + run.stderr
+    assert_generated_pair_stored_and_registered(aws)
+
+    again = playbook.run(verbosity=3, json_output=False)
+    assert again.rc == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "PRIVATE KEY" not in again.stdout + again.stderr
+    assert "changed=0" in again.stdout
+    assert again.writes == []
+    assert_generated_pair_stored_and_registered(aws)
+
+
+@pytest.mark.e2e
 def test_prod_like_run_creates_the_secret_without_a_value(prod_site, aws):
     _inventory, run = prod_site
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
