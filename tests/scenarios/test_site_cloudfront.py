@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 pytestmark = pytest.mark.scenario
 
+MASTER = "storytime-master-uploads-local"
 HLS = "storytime-hls-outputs-local"
 PREFIX = "storytime-local"
 
@@ -104,10 +105,16 @@ def test_converge_creates_the_cloudfront_part_as_specified(converged, aws, tmp_p
     assert outputs["cloudfront_public_key_id"] == public_key["Id"]
 
 
-def test_check_on_a_fresh_account_creates_nothing(playbook, aws):
+def test_check_diff_on_a_fresh_account_shows_the_plan_and_creates_nothing(playbook, aws):
+    """The whole site.yml in check mode on an empty account: every part's plan, and nothing written."""
     run = playbook.run(check=True, diff=True, json_output=False)
     assert run.rc == 0, run.stdout + run.stderr
     assert run.writes == []
+    assert aws.client("s3").list_buckets()["Buckets"] == []
+    # The storage part's diff names what it would create.
+    for text in (MASTER, HLS, "DenyInsecureTransport", "BucketOwnerEnforced", "archive-masters", "ETag"):
+        assert text in run.stdout
+    assert "changed: [storytime-local]" in run.stdout
     cloudfront = aws.client("cloudfront")
     assert cloudfront.list_distributions()["DistributionList"].get("Items", []) == []
     assert cloudfront.list_cache_policies(Type="custom")["CachePolicyList"].get("Items", []) == []

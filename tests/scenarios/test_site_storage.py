@@ -142,16 +142,7 @@ def test_a_part_run_alone_on_the_converged_stack_changes_nothing(converged, play
     assert [name.split(" ")[0] for name in with_tasks] == ["Check", *plays]  # the outputs need every part
 
 
-def test_check_diff_on_a_fresh_account_shows_the_plan_and_creates_nothing(playbook, s3):
-    run = playbook.run(check=True, diff=True, json_output=False)
-    assert run.rc == 0, run.stdout + run.stderr
-
-    assert s3.list_buckets()["Buckets"] == []
-    assert run.writes == []
-    # The diff names what would be created.
-    for text in (MASTER, HLS, "DenyInsecureTransport", "BucketOwnerEnforced", "archive-masters", "ETag"):
-        assert text in run.stdout
-    assert "changed: [storytime-local]" in run.stdout
+# --check --diff on a fresh account, the storage part's plan included: test_site_cloudfront.py (one run for all parts).
 
 
 def test_drift_is_reported_by_check_mode_and_repaired(converged, playbook, s3):
