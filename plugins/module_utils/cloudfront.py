@@ -58,16 +58,14 @@ call_or_none = CloudFrontErrorHandler.call_or_none
 def list_all(description, func, list_key, **kwargs):
     """Every item of a CloudFront List* operation, following ``NextMarker`` (not every List has a paginator)."""
     items = []
-    marker = None
-    while True:
-        params = dict(kwargs)
-        if marker:
-            params["Marker"] = marker
-        page = call(description, func, **params).get(list_key) or {}
+    pages = CloudFrontErrorHandler.pages(
+        description, func, kwargs, token="Marker", next_token="NextMarker", within=list_key
+    )
+    for page in pages:
         items.extend(page.get("Items") or [])
-        marker = page.get("NextMarker")
-        if not marker or page.get("IsTruncated") is False:
-            return items
+        if page.get("IsTruncated") is False:
+            break
+    return items
 
 
 def to_cf_list(items, sort=False):
@@ -199,16 +197,13 @@ class IdsByName:
     def _web_acls(self):
         """ARNs of the web ACLs of scope CLOUDFRONT by name (WAF keeps them in us-east-1), following NextMarker."""
         client = self.waf_client()
-        arns, marker = {}, None
-        while True:
-            params = {"Scope": "CLOUDFRONT", "Limit": 100}
-            if marker:
-                params["NextMarker"] = marker
-            page = call("list web ACLs", client.list_web_acls, **params)
-            arns.update((acl["Name"], acl["ARN"]) for acl in page.get("WebACLs") or [])
-            marker = page.get("NextMarker")
-            if not marker or not page.get("WebACLs"):
-                return arns
+        arns = {}
+        request = {"Scope": "CLOUDFRONT", "Limit": 100}
+        for page in CloudFrontErrorHandler.pages("list web ACLs", client.list_web_acls, request, token="NextMarker"):
+            if not page.get("WebACLs"):  # WAF may return a marker with the last, empty page
+                break
+            arns.update((acl["Name"], acl["ARN"]) for acl in page["WebACLs"])
+        return arns
 
     def _listed(self, kind):
         if kind == "web ACL" and kind not in self._ids:

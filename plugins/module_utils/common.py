@@ -63,6 +63,23 @@ class StorytimeErrorHandler(AWSErrorHandler):
         return cls.list_error_handler(description, default)(func)(aws_retry=True, **kwargs)
 
     @classmethod
+    def pages(cls, description, func, request, *, token="NextToken", next_token=None, within=None):
+        """Every page of a list call, each read with ``call``: the continuation token a page returns is put into
+        ``request`` (the caller's dict, which it may change between pages) for the next call, until a page returns
+        none. ``token`` names the request parameter, ``next_token`` the response member when it is named otherwise
+        (CloudFront: ``Marker`` and ``NextMarker``), ``within`` the response member that holds the page when the
+        service nests it (CloudFront: ``DistributionList`` and the like). A generator: the caller may stop early."""
+        while True:
+            page = cls.call(description, func, **request)
+            if within:
+                page = page.get(within) or {}
+            yield page
+            continuation = page.get(next_token or token)
+            if not continuation:
+                return
+            request[token] = continuation
+
+    @classmethod
     def tolerating(cls, *codes):
         """This handler with ``codes`` as the answers ``call_or_none`` turns into its default (for the one call whose
         "nothing to do" answer is not the service's usual "not found"). Made once per handler and codes."""

@@ -239,17 +239,13 @@ def wait_for_job(client, job, timeout, delay):
 def list_jobs(client, *, queue=None, status=None, order=None, max_results=LIST_PAGE_MAX):
     """At most ``max_results`` jobs from ListJobs, following NextToken."""
     jobs = []
-    token = None
-    while len(jobs) < max_results:
-        params = {"MaxResults": min(LIST_PAGE_MAX, max_results - len(jobs))}
-        for key, value in (("Queue", queue), ("Status", status), ("Order", order), ("NextToken", token)):
-            if value:
-                params[key] = value
-        page = call("list jobs", client.list_jobs, **params)
+    request = {"MaxResults": min(LIST_PAGE_MAX, max_results)}
+    request.update((key, value) for key, value in (("Queue", queue), ("Status", status), ("Order", order)) if value)
+    for page in MediaConvertErrorHandler.pages("list jobs", client.list_jobs, request):
         jobs.extend(page.get("Jobs") or [])
-        token = page.get("NextToken")
-        if not token:
+        if len(jobs) >= max_results:
             break
+        request["MaxResults"] = min(LIST_PAGE_MAX, max_results - len(jobs))
     return jobs[:max_results]
 
 

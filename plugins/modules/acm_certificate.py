@@ -357,13 +357,8 @@ def list_summaries(client, key_algorithm, statuses):
     request = {"Includes": {"keyTypes": [key_algorithm]}, "MaxItems": LIST_PAGE_SIZE}
     if statuses:
         request["CertificateStatuses"] = list(statuses)
-    summaries = []
-    while True:
-        response = call("list certificates", client.list_certificates, **request)
-        summaries.extend(response.get("CertificateSummaryList") or [])
-        if not response.get("NextToken"):
-            return summaries
-        request["NextToken"] = response["NextToken"]
+    pages = ACMErrorHandler.pages("list certificates", client.list_certificates, request)
+    return [summary for page in pages for summary in page.get("CertificateSummaryList") or []]
 
 
 def dns_validated(certificate):

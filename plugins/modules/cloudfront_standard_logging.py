@@ -115,14 +115,8 @@ MISSING = ["ResourceNotFoundException"]
 
 
 def paginate(client, method, key):
-    items = []
-    kwargs = {}
-    while True:
-        response = StorytimeErrorHandler.call(method.replace("_", " "), getattr(client, method), **kwargs)
-        items.extend(response.get(key) or [])
-        if not response.get("nextToken"):
-            return items
-        kwargs["nextToken"] = response["nextToken"]
+    pages = StorytimeErrorHandler.pages(method.replace("_", " "), getattr(client, method), {}, token="nextToken")
+    return [item for page in pages for item in page.get(key) or []]
 
 
 def read_state(client, name):

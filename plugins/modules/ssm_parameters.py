@@ -180,21 +180,13 @@ call = SSMErrorHandler.call
 call_or_none = SSMErrorHandler.call_or_none
 
 
-def pages(description, method, **request):
-    """Every page of a Systems Manager call, following ``NextToken``."""
-    while True:
-        page = call(description, method, **request)
-        yield page
-        if not page.get("NextToken"):
-            return
-        request["NextToken"] = page["NextToken"]
-
-
 def read_path(client, path):
     """The parameters directly under ``path`` by full name: type, value, version and description."""
     found = {}
-    values = pages(
-        f"get the parameters under {path}", client.get_parameters_by_path, Path=path, Recursive=False, MaxResults=10
+    values = SSMErrorHandler.pages(
+        f"get the parameters under {path}",
+        client.get_parameters_by_path,
+        {"Path": path, "Recursive": False, "MaxResults": 10},
     )
     for page in values:
         for parameter in page.get("Parameters", []):
@@ -205,11 +197,10 @@ def read_path(client, path):
                 "description": "",
             }
     if found:
-        described = pages(
+        described = SSMErrorHandler.pages(
             f"describe the parameters under {path}",
             client.describe_parameters,
-            ParameterFilters=[{"Key": "Path", "Option": "OneLevel", "Values": [path]}],
-            MaxResults=50,
+            {"ParameterFilters": [{"Key": "Path", "Option": "OneLevel", "Values": [path]}], "MaxResults": 50},
         )
         for page in described:
             for metadata in page.get("Parameters", []):

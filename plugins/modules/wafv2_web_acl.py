@@ -292,18 +292,14 @@ def to_result(params, arn, acl_id, state, tags):
 
 def find(client, params):
     """The summary (Name, Id, ARN, LockToken) of the web ACL, or ``None``."""
-    marker = None
-    while True:
-        kwargs = {"Scope": params["scope"], "Limit": 100}
-        if marker:
-            kwargs["NextMarker"] = marker
-        response = call("list web ACLs", client.list_web_acls, **kwargs)
-        for summary in response.get("WebACLs") or []:
+    request = {"Scope": params["scope"], "Limit": 100}
+    for page in StorytimeErrorHandler.pages("list web ACLs", client.list_web_acls, request, token="NextMarker"):
+        for summary in page.get("WebACLs") or []:
             if summary["Name"] == params["name"]:
                 return summary
-        marker = response.get("NextMarker")
-        if not marker or not response.get("WebACLs"):
+        if not page.get("WebACLs"):  # WAF may return a marker with the last, empty page
             return None
+    return None
 
 
 def read(client, params, summary):
@@ -318,17 +314,11 @@ def read(client, params, summary):
 
 
 def get_tags(client, arn):
-    tags = []
-    marker = None
-    while True:
-        kwargs = {"ResourceARN": arn}
-        if marker:
-            kwargs["NextMarker"] = marker
-        response = call(f"list tags of {arn}", client.list_tags_for_resource, **kwargs)
-        tags.extend((response.get("TagInfoForResource") or {}).get("TagList") or [])
-        marker = response.get("NextMarker")
-        if not marker:
-            return boto3_tag_list_to_ansible_dict(tags)
+    pages = StorytimeErrorHandler.pages(
+        f"list tags of {arn}", client.list_tags_for_resource, {"ResourceARN": arn}, token="NextMarker"
+    )
+    tags = [tag for page in pages for tag in (page.get("TagInfoForResource") or {}).get("TagList") or []]
+    return boto3_tag_list_to_ansible_dict(tags)
 
 
 def ensure_present(module, client):

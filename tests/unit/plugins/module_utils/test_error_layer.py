@@ -70,6 +70,55 @@ def test_a_connection_failure_is_an_error_of_the_service_too():
         cf.call("list distributions", raising(botocore.exceptions.EndpointConnectionError(endpoint_url="https://x")))
 
 
+def answering(*pages):
+    """A client method that answers ``pages`` in turn and records the requests it got."""
+    requests = []
+
+    def call(aws_retry=False, **kwargs):
+        assert aws_retry is True
+        requests.append(dict(kwargs))
+        return pages[len(requests) - 1]
+
+    return call, requests
+
+
+def test_pages_follow_the_continuation_token_until_a_page_has_none():
+    method, requests = answering({"Items": [1], "NextToken": "t2"}, {"Items": [2], "NextToken": "t3"}, {"Items": [3]})
+    pages = list(MediaConvertErrorHandler.pages("list jobs", method, {"MaxResults": 2}))
+    assert [page["Items"] for page in pages] == [[1], [2], [3]]
+    assert requests == [{"MaxResults": 2}, {"MaxResults": 2, "NextToken": "t2"}, {"MaxResults": 2, "NextToken": "t3"}]
+
+
+def test_pages_of_cloudfront_send_marker_back_from_next_marker_inside_the_list():
+    method, requests = answering(
+        {"DistributionList": {"Items": ["a"], "IsTruncated": True, "NextMarker": "m2"}},
+        {"DistributionList": {"Items": ["b"], "IsTruncated": False}},
+    )
+    pages = cf.CloudFrontErrorHandler.pages(
+        "list distributions", method, {}, token="Marker", next_token="NextMarker", within="DistributionList"
+    )
+    assert [page["Items"] for page in pages] == [["a"], ["b"]]
+    assert requests == [{}, {"Marker": "m2"}]
+
+
+def test_the_caller_may_change_the_request_between_pages_and_stop_early():
+    method, requests = answering({"Jobs": [1, 2], "NextToken": "t2"}, {"Jobs": [3], "NextToken": "t3"})
+    request = {"MaxResults": 2}
+    jobs = []
+    for page in MediaConvertErrorHandler.pages("list jobs", method, request):
+        jobs.extend(page["Jobs"])
+        if len(jobs) >= 3:
+            break
+        request["MaxResults"] = 1
+    assert jobs == [1, 2, 3]
+    assert requests == [{"MaxResults": 2}, {"MaxResults": 1, "NextToken": "t2"}]  # no third call
+
+
+def test_a_failed_page_raises_the_services_error_named_by_the_description():
+    with pytest.raises(cf.CloudFrontError, match="Failed to list key groups"):
+        list(cf.CloudFrontErrorHandler.pages("list key groups", raising(client_error("AccessDenied")), {}))
+
+
 def test_no_plugin_catches_botocore_exceptions_by_hand():
     """Every AWS call's failure goes through a StorytimeErrorHandler. The one exception: a CloudFront waiter's
     timeout, reported as how long the distribution took to deploy."""
