@@ -170,6 +170,9 @@ BAD_INPUTS = [
     pytest.param({**CUSTOM_DOMAIN, "cloudfront_hls_player_origins": "https://app.storytime.test"},
                  ["cloudfront_hls_player_origins", "expected a list of origins", "got a string"],
                  id="player-origins-string-instead-of-list"),
+    # The outputs role's own inputs: checked with the others, not in the last play after every part was written.
+    pytest.param({"outputs_ssm_enabled": "maybe"}, ["outputs_ssm_enabled", "maybe", "bool"],
+                 id="outputs-ssm-enabled-not-a-boolean"),
 ]  # fmt: skip
 
 
