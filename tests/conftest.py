@@ -39,6 +39,7 @@ COSTLIEST_FIRST = (
     "test_custom_domain.py",
     "test_teardown.py",
     "test_key_rotation.py",
+    "test_operator_policy.py",
     "test_faults.py",
     "test_site_keys.py",
     "test_site_outputs.py",

@@ -29,7 +29,8 @@ def test_built_artifact_contains_only_the_collection(tmp_path):
     with tarfile.open(artifact) as tar:
         names = tar.getnames()
     top = {name.split("/")[0] for name in names}
-    # An allow-list (galaxy.yml `manifest`): exactly the collection, its licence and its Galaxy README.
+    # An allow-list (galaxy.yml `manifest`): exactly the collection, its licence, its Galaxy README and the
+    # operator's IAM policy.
     assert top == {
         "COPYING",
         "docs",
@@ -41,7 +42,7 @@ def test_built_artifact_contains_only_the_collection(tmp_path):
         "MANIFEST.json",
         "FILES.json",
     }
-    assert [name for name in names if name.startswith("docs/")] == ["docs/galaxy.md"]
+    assert [name for name in names if name.startswith("docs/")] == ["docs/galaxy.md", "docs/operator-policy.json"]
     assert "plugins/modules/s3_private_bucket.py" in names
     assert "plugins/filter/hls_template_settings.yml" in names
     assert "roles/storage/meta/argument_specs.yml" in names
