@@ -21,6 +21,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.common impor
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import web_acl_summaries
 
 MISSING_CODES = [
     "NoSuchOriginAccessControl",
@@ -196,14 +197,8 @@ class IdsByName:
 
     def _web_acls(self):
         """ARNs of the web ACLs of scope CLOUDFRONT by name (WAF keeps them in us-east-1), following NextMarker."""
-        client = self.waf_client()
-        arns = {}
-        request = {"Scope": "CLOUDFRONT", "Limit": 100}
-        for page in CloudFrontErrorHandler.pages("list web ACLs", client.list_web_acls, request, token="NextMarker"):
-            if not page.get("WebACLs"):  # WAF may return a marker with the last, empty page
-                break
-            arns.update((acl["Name"], acl["ARN"]) for acl in page["WebACLs"])
-        return arns
+        acls = web_acl_summaries(CloudFrontErrorHandler, self.waf_client(), "CLOUDFRONT")
+        return {acl["Name"]: acl["ARN"] for acl in acls}
 
     def _listed(self, kind):
         if kind == "web ACL" and kind not in self._ids:

@@ -92,6 +92,16 @@ class StorytimeErrorHandler(AWSErrorHandler):
 _TOLERATING = {}
 
 
+def web_acl_summaries(handler, client, scope):
+    """The summaries (Name, Id, ARN, LockToken) of the WAFv2 web ACLs of ``scope``, each page read with ``handler``.
+    An empty page ends the list: WAF may return a marker with the last, empty page."""
+    request = {"Scope": scope, "Limit": 100}
+    for page in handler.pages("list web ACLs", client.list_web_acls, request, token="NextMarker"):
+        if not page.get("WebACLs"):
+            return
+        yield from page["WebACLs"]
+
+
 _CREATED_BY_THIS_RUN = "(created by this run: "
 
 

@@ -168,6 +168,7 @@ from ansible_collections.storytime.video_infra.plugins.module_utils.common impor
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import error_code
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import present_result
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import run_by_state
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import web_acl_summaries
 
 RATE_RULE = "RateLimitPerIP"
 VENDOR = "AWS"
@@ -292,14 +293,8 @@ def to_result(params, arn, acl_id, state, tags):
 
 def find(client, params):
     """The summary (Name, Id, ARN, LockToken) of the web ACL, or ``None``."""
-    request = {"Scope": params["scope"], "Limit": 100}
-    for page in StorytimeErrorHandler.pages("list web ACLs", client.list_web_acls, request, token="NextMarker"):
-        for summary in page.get("WebACLs") or []:
-            if summary["Name"] == params["name"]:
-                return summary
-        if not page.get("WebACLs"):  # WAF may return a marker with the last, empty page
-            return None
-    return None
+    summaries = web_acl_summaries(StorytimeErrorHandler, client, params["scope"])
+    return next((summary for summary in summaries if summary["Name"] == params["name"]), None)
 
 
 def read(client, params, summary):

@@ -11,6 +11,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.storytime.video_infra.plugins.module_utils import cloudfront as cf
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeError
 from ansible_collections.storytime.video_infra.plugins.module_utils.common import StorytimeErrorHandler
+from ansible_collections.storytime.video_infra.plugins.module_utils.common import web_acl_summaries
 from ansible_collections.storytime.video_infra.plugins.module_utils.mediaconvert import MediaConvertErrorHandler
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -112,6 +113,26 @@ def test_the_caller_may_change_the_request_between_pages_and_stop_early():
         request["MaxResults"] = 1
     assert jobs == [1, 2, 3]
     assert requests == [{"MaxResults": 2}, {"MaxResults": 1, "NextToken": "t2"}]  # no third call
+
+
+def test_web_acls_follow_next_marker_and_an_empty_page_ends_the_list():
+    """WAF may answer the last, empty page with a marker still: the listing stops there instead of asking again."""
+    method, requests = answering(
+        {"WebACLs": [{"Name": "a"}], "NextMarker": "m2"},
+        {"WebACLs": [{"Name": "b"}], "NextMarker": "m3"},
+        {"WebACLs": [], "NextMarker": "m4"},
+    )
+
+    class Client:
+        list_web_acls = staticmethod(method)
+
+    names = [acl["Name"] for acl in web_acl_summaries(cf.CloudFrontErrorHandler, Client, "CLOUDFRONT")]
+    assert names == ["a", "b"]
+    assert requests == [
+        {"Scope": "CLOUDFRONT", "Limit": 100},
+        {"Scope": "CLOUDFRONT", "Limit": 100, "NextMarker": "m2"},
+        {"Scope": "CLOUDFRONT", "Limit": 100, "NextMarker": "m3"},
+    ]
 
 
 def test_a_failed_page_raises_the_services_error_named_by_the_description():
