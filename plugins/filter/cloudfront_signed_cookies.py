@@ -8,8 +8,9 @@ its ValueError into AnsibleFilterError. No message ever contains the private key
 """
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.storytime.video_infra.plugins.module_utils.signed_cookies import cookie_header
-from ansible_collections.storytime.video_infra.plugins.module_utils.signed_cookies import signed_cookies
+
+# The module_utils are imported inside the filters, when one runs: to find any one filter of the collection,
+# ansible-core imports every filter file of it, in the worker process of every task that templates one.
 
 
 def cloudfront_signed_cookies(
@@ -18,6 +19,8 @@ def cloudfront_signed_cookies(
     for name, value in (("key_pair_id", key_pair_id), ("resource", resource), ("expires", expires)):
         if value is None:
             raise AnsibleFilterError(f"cloudfront_signed_cookies: {name} is required")
+    from ansible_collections.storytime.video_infra.plugins.module_utils.signed_cookies import signed_cookies
+
     try:
         return signed_cookies(private_key_pem, key_pair_id, resource, expires, starts=starts, source_ip=source_ip)
     except ValueError as e:
@@ -25,6 +28,8 @@ def cloudfront_signed_cookies(
 
 
 def cloudfront_cookie_header(cookies):
+    from ansible_collections.storytime.video_infra.plugins.module_utils.signed_cookies import cookie_header
+
     try:
         return cookie_header(cookies)
     except ValueError as e:

@@ -7,8 +7,9 @@ import json
 import posixpath
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.storytime.video_infra.plugins.module_utils import hls_ladder
-from ansible_collections.storytime.video_infra.plugins.module_utils.service_model import request_problems
+
+# The module_utils are imported inside the filters, when one runs: to find any one filter of the collection,
+# ansible-core imports every filter file of it, in the worker process of every task that templates one.
 
 
 def _plain(value):
@@ -22,8 +23,14 @@ def _plain(value):
     return value
 
 
+def _hls_ladder():
+    from ansible_collections.storytime.video_infra.plugins.module_utils import hls_ladder
+
+    return hls_ladder
+
+
 def _renditions(renditions):
-    return tuple(_plain(renditions)) if renditions else hls_ladder.DEFAULT_RENDITIONS
+    return tuple(_plain(renditions)) if renditions else _hls_ladder().DEFAULT_RENDITIONS
 
 
 def _subtitles(subtitles):
@@ -34,6 +41,8 @@ def _subtitles(subtitles):
 
 
 def _checked(settings, operation):
+    from ansible_collections.storytime.video_infra.plugins.module_utils.service_model import request_problems
+
     problems = request_problems("mediaconvert", operation, settings, "Settings")
     if problems:
         raise AnsibleFilterError("MediaConvert would refuse these settings: " + "; ".join(problems))
@@ -42,7 +51,7 @@ def _checked(settings, operation):
 
 def hls_template_settings(renditions=None, segment_length=6, audio_bitrate=96000, *, subtitles=None, max_height=None):
     try:
-        settings = hls_ladder.template_settings(
+        settings = _hls_ladder().template_settings(
             _renditions(renditions),
             segment_length,
             audio_bitrate,
@@ -58,7 +67,7 @@ def hls_job_settings(
     input_url, destination, renditions=None, segment_length=6, audio_bitrate=96000, *, subtitles=None, max_height=None
 ):
     try:
-        settings = hls_ladder.job_settings(
+        settings = _hls_ladder().job_settings(
             input_url,
             destination,
             _renditions(renditions),
@@ -84,7 +93,7 @@ def hls_job_documents(
     document_path=None,
 ):
     try:
-        documents = hls_ladder.job_documents(
+        documents = _hls_ladder().job_documents(
             _plain(request),
             input_url,
             destination,

@@ -9,13 +9,17 @@ built by ``module_utils/iam_policies.py``.
 """
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.storytime.video_infra.plugins.module_utils import iam_policies
+
+# The module_utils are imported inside the filters, when one runs: to find any one filter of the collection,
+# ansible-core imports every filter file of it, in the worker process of every task that templates one.
 
 
-def _render(builder, name):
+def _render(name):
     def render(account_id, **kwargs):
+        from ansible_collections.storytime.video_infra.plugins.module_utils import iam_policies
+
         try:
-            return builder(str(account_id), **kwargs)
+            return getattr(iam_policies, name)(str(account_id), **kwargs)
         except (TypeError, ValueError) as e:
             raise AnsibleFilterError(f"{name}: {e}") from e
 
@@ -26,9 +30,7 @@ def _render(builder, name):
 class FilterModule:
     def filters(self):
         return {
-            "mediaconvert_trust_policy": _render(iam_policies.mediaconvert_trust_policy, "mediaconvert_trust_policy"),
-            "mediaconvert_access_policy": _render(
-                iam_policies.mediaconvert_access_policy, "mediaconvert_access_policy"
-            ),
-            "rails_app_policy": _render(iam_policies.rails_app_policy, "rails_app_policy"),
+            "mediaconvert_trust_policy": _render("mediaconvert_trust_policy"),
+            "mediaconvert_access_policy": _render("mediaconvert_access_policy"),
+            "rails_app_policy": _render("rails_app_policy"),
         }

@@ -10,8 +10,9 @@ The rules and their sources are in ``module_utils/naming_rules.py`` (tags, names
 import re
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.storytime.video_infra.plugins.module_utils import ladder_rules
-from ansible_collections.storytime.video_infra.plugins.module_utils import naming_rules
+
+# The module_utils are imported inside the filters, when one runs: to find any one filter of the collection,
+# ansible-core imports every filter file of it, in the worker process of every task that templates one.
 
 
 def _plain(value):
@@ -26,34 +27,37 @@ def _plain(value):
 
 
 def _guarded(function, *args, **kwargs):
+    """``function`` (a name in module_utils/naming_rules.py) called, its ValueError as AnsibleFilterError."""
+    from ansible_collections.storytime.video_infra.plugins.module_utils import naming_rules
+
     try:
-        return function(*args, **kwargs)
+        return getattr(naming_rules, function)(*args, **kwargs)
     except ValueError as e:
         raise AnsibleFilterError(str(e)) from e
 
 
 def aws_tag_problems(tags, variable="storytime_tags"):
-    return _guarded(naming_rules.tag_problems, _plain(tags), variable)
+    return _guarded("tag_problems", _plain(tags), variable)
 
 
 def aws_name_problems(name, kind, variable, derived_from=None):
-    return _guarded(naming_rules.name_problems, _plain(name), kind, variable, _plain(derived_from))
+    return _guarded("name_problems", _plain(name), kind, variable, _plain(derived_from))
 
 
 def aws_arn_problems(arn, kind, variable, optional=True):
-    return _guarded(naming_rules.arn_problems, _plain(arn), kind, variable, optional)
+    return _guarded("arn_problems", _plain(arn), kind, variable, optional)
 
 
 def cache_ttl_problems(ttls):
-    return _guarded(naming_rules.cache_ttl_problems, _plain(ttls))
+    return _guarded("cache_ttl_problems", _plain(ttls))
 
 
 def environment_input_problems(values):
-    return _guarded(naming_rules.environment_problems, _plain(values))
+    return _guarded("environment_problems", _plain(values))
 
 
 def input_type_problems(value, expected, variable, what=""):
-    return _guarded(naming_rules.type_problems, _plain(value), expected, variable, what)
+    return _guarded("type_problems", _plain(value), expected, variable, what)
 
 
 def _number(value):
@@ -78,6 +82,8 @@ _BOOLEAN_WORDS = {
 
 def hls_ladder_problems(renditions, segment_length=6, audio_bitrate=96000, *, subtitles=False,
                         subtitles_language="ENG", subtitles_name="English"):  # fmt: skip
+    from ansible_collections.storytime.video_infra.plugins.module_utils import ladder_rules
+
     renditions = _plain(renditions)
     enabled = _plain(subtitles)
     if isinstance(enabled, str) and enabled.strip().lower() in _BOOLEAN_WORDS:  # -e mediaconvert_subtitles=true

@@ -4,11 +4,20 @@
 """Filters for CloudFront signing public keys (documentation in the per-filter YAML files)."""
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.storytime.video_infra.plugins.module_utils.public_keys import fingerprint
-from ansible_collections.storytime.video_infra.plugins.module_utils.public_keys import pem_problem
+
+# The module_utils are imported inside the filters, when one runs: to find any one filter of the collection,
+# ansible-core imports every filter file of it, in the worker process of every task that templates one.
+
+
+def public_key_pem_problem(pem):
+    from ansible_collections.storytime.video_infra.plugins.module_utils.public_keys import pem_problem
+
+    return pem_problem(pem) or ""
 
 
 def public_key_fingerprint(pem):
+    from ansible_collections.storytime.video_infra.plugins.module_utils.public_keys import fingerprint
+
     try:
         return fingerprint(pem)
     except ValueError as e:
@@ -18,6 +27,6 @@ def public_key_fingerprint(pem):
 class FilterModule:
     def filters(self):
         return {
-            "public_key_pem_problem": lambda pem: pem_problem(pem) or "",
+            "public_key_pem_problem": public_key_pem_problem,
             "public_key_fingerprint": public_key_fingerprint,
         }

@@ -4,10 +4,14 @@
 """The names of an environment's resources (the rules: module_utils/resource_names.py; docs in the YAML file)."""
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.storytime.video_infra.plugins.module_utils import resource_names as rules
+
+# The module_utils are imported inside the filters, when one runs: to find any one filter of the collection,
+# ansible-core imports every filter file of it, in the worker process of every task that templates one.
 
 
 def resource_names(project, environment, key=None):
+    from ansible_collections.storytime.video_infra.plugins.module_utils import resource_names as rules
+
     project, environment = str(project), str(environment)
     if key is None:
         return rules.resource_names(project, environment)

@@ -32,9 +32,16 @@ _value:
   elements: str
 """
 
-from ansible_collections.storytime.video_infra.plugins.module_utils.s3_naming import bucket_name_problems
+# The module_utils are imported inside the filters, when one runs: to find any one filter of the collection,
+# ansible-core imports every filter file of it, in the worker process of every task that templates one.
+
+
+def s3_bucket_name_problems(name):
+    from ansible_collections.storytime.video_infra.plugins.module_utils.s3_naming import bucket_name_problems
+
+    return bucket_name_problems(name)
 
 
 class FilterModule:
     def filters(self):
-        return {"s3_bucket_name_problems": bucket_name_problems}
+        return {"s3_bucket_name_problems": s3_bucket_name_problems}

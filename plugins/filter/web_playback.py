@@ -4,7 +4,9 @@
 """Filters for web playback: the player origins' check and the signed cookies' domain (docs in the YAML files)."""
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.storytime.video_infra.plugins.module_utils import web_playback
+
+# The module_utils are imported inside the filters, when one runs: to find any one filter of the collection,
+# ansible-core imports every filter file of it, in the worker process of every task that templates one.
 
 
 def _plain(value):
@@ -14,6 +16,8 @@ def _plain(value):
 
 
 def web_playback_problems(origins, domain_name):
+    from ansible_collections.storytime.video_infra.plugins.module_utils import web_playback
+
     try:
         return web_playback.web_playback_problems(_plain(origins), str(domain_name or ""))
     except ValueError as e:
@@ -21,6 +25,8 @@ def web_playback_problems(origins, domain_name):
 
 
 def cloudfront_cookie_domain(domain_name):
+    from ansible_collections.storytime.video_infra.plugins.module_utils import web_playback
+
     try:
         return web_playback.cookie_domain(str(domain_name))
     except ValueError as e:
