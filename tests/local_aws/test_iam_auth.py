@@ -458,3 +458,42 @@ def test_the_seeded_rails_user_starts_with_no_permissions(aws):
         client(aws, "secretsmanager", RAILS.access_key_id, RAILS.secret_access_key).list_secrets()
     assert code_of(raised)[1] == "AccessDeniedException"
     assert aws.client("iam").list_attached_user_policies(UserName=RAILS.user_name)["AttachedPolicies"] == []
+
+
+def test_create_distribution_with_tags_needs_create_distribution_and_tag_resource(aws):
+    """CloudFront API reference, "CreateDistributionWithTags": "This API operation requires the following IAM
+    permissions: CreateDistribution, TagResource"
+    (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateDistributionWithTags.html). A policy
+    naming an action called cloudfront:CreateDistributionWithTags grants nothing."""
+    distribution = f"arn:aws:cloudfront::{ACCOUNT}:distribution/*"
+    config = {
+        "CallerReference": "tagged",
+        "Origins": {"Quantity": 1, "Items": [{"Id": "media", "DomainName": "videos.example.com",
+                                              "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                                                     "OriginProtocolPolicy": "https-only"}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "media", "ViewerProtocolPolicy": "https-only",
+                                 "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+        "Comment": "",
+        "Enabled": False,
+    }  # fmt: skip
+    tagged = {"DistributionConfig": config, "Tags": {"Items": [{"Key": "Project", "Value": "storytime"}]}}
+
+    def refusal(user, actions):
+        key_id, secret = user_with_policy(aws, user, [{"Effect": "Allow", "Action": actions, "Resource": "*"}])
+        with pytest.raises(ClientError) as raised:
+            client(aws, "cloudfront", key_id, secret).create_distribution_with_tags(DistributionConfigWithTags=tagged)
+        assert code_of(raised) == (403, "AccessDenied")
+        return raised.value.response["Error"]["Message"]
+
+    assert "cloudfront:CreateDistribution on resource" in refusal("named", ["cloudfront:CreateDistributionWithTags"])
+    untagged = refusal("untagging", ["cloudfront:CreateDistribution"])
+    assert f"cloudfront:TagResource on resource: {distribution}" in untagged
+    key_id, secret = user_with_policy(
+        aws, "creator", [{"Effect": "Allow", "Action": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
+                          "Resource": distribution}]
+    )  # fmt: skip
+    created = client(aws, "cloudfront", key_id, secret).create_distribution_with_tags(DistributionConfigWithTags=tagged)
+    arn = created["Distribution"]["ARN"]
+    assert aws.client("cloudfront").list_tags_for_resource(Resource=arn)["Tags"]["Items"] == [
+        {"Key": "Project", "Value": "storytime"}
+    ]

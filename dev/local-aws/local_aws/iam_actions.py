@@ -6,7 +6,8 @@ template of botocore's service model for REST services; S3 by its documented sub
 authorizes and the ARNs it acts on. For most operations the action is ``<service prefix>:<operation name>``;
 the exceptions are S3's (the S3 user guide, "Amazon S3 actions" / "Required permissions for Amazon S3 API
 operations"), and the operations that need a second action (``CopyObject``: ``s3:GetObject`` on the source;
-``PutObject`` with an ACL or tags; MediaConvert ``CreateJob``: ``iam:PassRole`` on the job's role with
+``PutObject`` with an ACL or tags; CloudFront ``CreateDistributionWithTags``: ``cloudfront:CreateDistribution`` and
+``cloudfront:TagResource``; MediaConvert ``CreateJob``: ``iam:PassRole`` on the job's role with
 ``iam:PassedToService``; ``DeleteObjects``: ``s3:DeleteObject`` on each key).
 
 Where a service's resource ARN is not worked out here, the resource is ``*``: an identity policy that names
@@ -317,6 +318,12 @@ def _cloudfront(operation: Operation, region: str, account_id: str) -> None:
     identifier = operation.params.get("Id")
     if identifier and "Distribution" in operation.name:
         operation.resources = [f"arn:aws:cloudfront::{account_id}:distribution/{identifier}"]
+    if operation.name == "CreateDistributionWithTags":
+        # CloudFront API reference, CreateDistributionWithTags: "This API operation requires the following IAM
+        # permissions: CreateDistribution, TagResource" (there is no cloudfront:CreateDistributionWithTags action).
+        operation.action = "cloudfront:CreateDistribution"
+        operation.resources = [f"arn:aws:cloudfront::{account_id}:distribution/*"]
+        operation.extra.append(("cloudfront:TagResource", f"arn:aws:cloudfront::{account_id}:distribution/*", {}))
 
 
 _RESOURCES = {
