@@ -602,9 +602,10 @@ def test_distribution_keeps_its_config(cf: Any) -> None:
     assert_contains(changed, cf.get_distribution_config(Id=dist["Id"])["DistributionConfig"])
 
 
-def test_distribution_fills_in_what_the_request_omitted(cf: Any) -> None:
-    minimal = {
-        "CallerReference": "minimal",
+def minimal_distribution_config(ref: str = "minimal") -> dict[str, Any]:
+    """A distribution configuration with only what CreateDistribution requires: one custom origin, no aliases."""
+    return {
+        "CallerReference": ref,
         "Origins": {"Quantity": 1, "Items": [{"Id": "media", "DomainName": "videos.example.com",
                                               "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
                                                                      "OriginProtocolPolicy": "https-only"}}]},
@@ -613,6 +614,10 @@ def test_distribution_fills_in_what_the_request_omitted(cf: Any) -> None:
         "Comment": "",
         "Enabled": False,
     }  # fmt: skip
+
+
+def test_distribution_fills_in_what_the_request_omitted(cf: Any) -> None:
+    minimal = minimal_distribution_config()
     config = cf.create_distribution(DistributionConfig=minimal)["Distribution"]["DistributionConfig"]
     assert_contains(minimal, config)
     assert config["HttpVersion"] == "http2"  # documented default

@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 from local_aws.constants import DUMMY_ACCESS_KEY_ID
 from local_aws.constants import DUMMY_SECRET_ACCESS_KEY
 from local_aws.identities import RAILS
+from tests.local_aws.test_cloudfront import minimal_distribution_config
 
 REGION = "eu-west-1"
 BUCKET = "storytime-master-uploads-auth"
@@ -466,17 +467,8 @@ def test_create_distribution_with_tags_needs_create_distribution_and_tag_resourc
     (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateDistributionWithTags.html). A policy
     naming an action called cloudfront:CreateDistributionWithTags grants nothing."""
     distribution = f"arn:aws:cloudfront::{ACCOUNT}:distribution/*"
-    config = {
-        "CallerReference": "tagged",
-        "Origins": {"Quantity": 1, "Items": [{"Id": "media", "DomainName": "videos.example.com",
-                                              "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
-                                                                     "OriginProtocolPolicy": "https-only"}}]},
-        "DefaultCacheBehavior": {"TargetOriginId": "media", "ViewerProtocolPolicy": "https-only",
-                                 "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
-        "Comment": "",
-        "Enabled": False,
-    }  # fmt: skip
-    tagged = {"DistributionConfig": config, "Tags": {"Items": [{"Key": "Project", "Value": "storytime"}]}}
+    tags = {"Items": [{"Key": "Project", "Value": "storytime"}]}
+    tagged = {"DistributionConfig": minimal_distribution_config("tagged"), "Tags": tags}
 
     def refusal(user, actions):
         key_id, secret = user_with_policy(aws, user, [{"Effect": "Allow", "Action": actions, "Resource": "*"}])
