@@ -12,8 +12,10 @@ description:
     C(storytime_aws_*) variables, as one mapping for C(module_defaults).
   - >-
     The collection's roles and playbooks write their connection as
-    C(group/storytime.video_infra.aws: "{{ lookup('storytime.video_infra.aws_connection') }}"), so that the rule
-    (which inventory variable becomes which module option, and when it is left out) is stated here only.
+    C(group/storytime.video_infra.aws_roles: "{{ lookup('storytime.video_infra.aws_connection') }}"), so that the
+    rule (which inventory variable becomes which module option, and when it is left out) is stated here only. In
+    your own plays, use the action group C(storytime.video_infra.aws), which also reaches every module of
+    C(amazon.aws) and C(community.aws).
   - V(storytime_aws_region) becomes O(amazon.aws.aws_caller_info#module:region); V(storytime_aws_endpoint_url),
     V(storytime_aws_ca_bundle), V(storytime_aws_profile), V(storytime_aws_access_key) and V(storytime_aws_secret_key)
     become C(endpoint_url), C(aws_ca_bundle), C(profile), C(access_key) and C(secret_key). A variable that is

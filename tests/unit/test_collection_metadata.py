@@ -14,19 +14,72 @@ def test_user_agent_version_matches_galaxy():
     assert STORYTIME_COLLECTION_VERSION == galaxy["version"]
 
 
-#: Modules that make no AWS call, so take no connection options: kept out of the aws action group.
+#: Modules that make no AWS call, so take no connection options: kept out of the aws action groups.
 NOT_AWS = {"controller_files", "hls_conformance"}
+#: The stock module whose own `region` option means latency-based routing: its tasks get the connection one by one.
+OWN_DEFAULTS = {"amazon.aws.route53"}
 
 
-def test_every_aws_module_is_in_the_aws_action_group():
-    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
-    group = runtime["action_groups"]["aws"]
-    listed = {entry for entry in group if isinstance(entry, str)}
+def action_groups():
+    return yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())["action_groups"]
+
+
+def members(group):
+    """(the modules a group lists, the groups it extends)."""
+    listed = [entry for entry in group if isinstance(entry, str)]
+    extends = [entry["metadata"]["extend_group"] for entry in group if isinstance(entry, dict)]
+    return set(listed), (extends[0] if extends else [])
+
+
+def stock_modules_the_collection_runs():
+    """Every amazon.aws and community.aws module named in a task (or a module_defaults key) of the roles and
+    playbooks."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                parts = str(key).split(".")
+                if len(parts) == 3 and parts[:2] in (["amazon", "aws"], ["community", "aws"]):
+                    found.add(str(key))
+                walk(value)
+
+    for path in [*ROOT.glob("roles/*/tasks/*.yml"), *ROOT.glob("playbooks/*.yml"), *ROOT.glob("*.yml")]:
+        walk(yaml.safe_load(path.read_text()))
+    return found
+
+
+def test_every_aws_module_is_in_the_aws_modules_group():
+    listed, extends = members(action_groups()["aws_modules"])
     modules = {p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__"}
     assert NOT_AWS <= modules
     assert modules - NOT_AWS == listed
-    extends = next(entry for entry in group if isinstance(entry, dict))["metadata"]["extend_group"]
-    assert extends == ["amazon.aws.aws", "community.aws.aws"]
+    assert extends == []
+
+
+def test_the_aws_group_for_users_reaches_the_collection_and_every_stock_aws_module():
+    listed, extends = members(action_groups()["aws"])
+    assert listed == set()
+    assert extends == ["storytime.video_infra.aws_modules", "amazon.aws.aws", "community.aws.aws"]
+
+
+def test_the_roles_group_holds_exactly_the_stock_modules_the_roles_and_playbooks_run():
+    listed, extends = members(action_groups()["aws_roles"])
+    assert extends == ["storytime.video_infra.aws_modules"]
+    used = stock_modules_the_collection_runs()
+    assert OWN_DEFAULTS <= used
+    assert listed == used - OWN_DEFAULTS
+
+
+def test_the_roles_and_playbooks_give_their_connection_to_the_roles_group():
+    groups = set()
+    for path in [*ROOT.glob("roles/*/tasks/*.yml"), *ROOT.glob("playbooks/*.yml")]:
+        groups.update(line.split("group/", 1)[1].split(":", 1)[0] for line in path.read_text().splitlines()
+                      if "group/" in line and not line.lstrip().startswith("#"))  # fmt: skip
+    assert groups == {"storytime.video_infra.aws_roles"}
 
 
 def test_plugin_documentation_is_valid_yaml():
