@@ -29,7 +29,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
 help:
 	@echo "make demo            create the venv, start the local AWS, run site.yml and validate.yml on inventories/local, print the outputs and the checklist, stop"
-	@echo "make test            the core suite (about 7 minutes): lint, sanity, unit, the local AWS's rules, the scenarios not marked e2e"
+	@echo "make test            the core suite (7 to 8 minutes): lint, sanity, unit, the local AWS's rules, the scenarios not marked e2e"
 	@echo "make test-e2e        the end-to-end scenarios (marked e2e) beside the molecule scenarios; CI runs it after make test"
 	@echo "make test-oldest     the oldest supported Ansible (ansible-core 2.19, Python 3.11): sanity, unit tests, converge and no-op"
 	@echo "make localstack      molecule against LocalStack's community runtime (storage, secrets, IAM, notifications; everything with LOCALSTACK_AUTH_TOKEN)"
