@@ -5,8 +5,14 @@ emptied local AWS: one converge of site.yml on inventories/local, ``--repeats`` 
 and one ``--check --diff`` run on the converged state. Printed per tree: wall times, CPU times (the
 ansible-playbook process, its workers and its module processes: what a busy CI machine pays), the AWS calls of a
 no-op run (reads and writes, counted with botocore client-side monitoring as in bench_site.py), the tasks that ran (ok +
-changed) and were skipped, the module processes a no-op run starts (tasks that are not controller-only), and
-the ratio of each figure to the baseline's.
+changed) and were skipped, the module processes a no-op run starts (tasks that are not controller-only), where a
+no-op's wall time goes, and the ratio of each figure to the baseline's.
+
+Where the time goes comes from one more no-op run whose modules start through a timing interpreter (a shell script
+that runs the venv's Python and logs how long each module process took): the sum of those times is the part spent
+in module processes (starting Python, compiling ansible-core's module_utils from the AnsiballZ zip, importing
+boto3, the AWS calls), the rest of that run's wall time is the controller's (parsing, templating, the task workers,
+building the AnsiballZ payloads). The strategy runs one task at a time, so the two add up to the run.
 
 Both trees run on the same local AWS server (this tree's local_aws), one after the other, so that the figures
 differ only by the collection. Run with ``make benchmark-baseline`` (BASELINE=<commit>, default the commit before
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import statistics
 import subprocess
 import sys
@@ -76,6 +83,21 @@ def task_counts(run: PlaybookRun) -> tuple[int, int, int]:
     return ran, skipped, modules
 
 
+def timing_interpreter(folder: Path) -> tuple[Path, Path]:
+    """A Python for the modules that appends each process's wall time (nanoseconds) to a log: (script, log)."""
+    script, log = folder / "timed-python", folder / "module-process-ns.log"
+    script.write_text(
+        "#!/bin/sh\n"
+        "began=$(date +%s%N)\n"
+        f'{shlex.quote(sys.executable)} "$@"\n'
+        "status=$?\n"
+        f"echo $(($(date +%s%N) - began)) >> {shlex.quote(str(log))}\n"
+        'exit "$status"\n'
+    )
+    script.chmod(0o755)
+    return script, log
+
+
 def measure(server: LocalAWS, root: Path, repeats: int, extra_vars: dict) -> dict[str, float]:
     server.reset()
     with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
@@ -85,6 +107,11 @@ def measure(server: LocalAWS, root: Path, repeats: int, extra_vars: dict) -> dic
             raise SystemExit(f"{root}: converge failed\n{converge.stdout[-3000:]}\n{converge.stderr[-2000:]}")
         noops = [runner.run(extra_vars=extra_vars) for _ in range(repeats)]
         check = runner.run(check=True, diff=True, extra_vars=extra_vars)
+        interpreter, log = timing_interpreter(Path(tmp))
+        timed = runner.run(extra_vars={**extra_vars, "ansible_python_interpreter": str(interpreter)})
+        if timed.rc != 0 or timed.stats()["changed"]:
+            raise SystemExit(f"{root}: the timed no-op run failed or changed something\n{timed.stdout[-3000:]}")
+        in_modules = sum(int(line) for line in log.read_text().split()) / 1e9
     last = noops[-1]
     ran, skipped, modules = task_counts(last)
     return {
@@ -100,6 +127,9 @@ def measure(server: LocalAWS, root: Path, repeats: int, extra_vars: dict) -> dic
         "no-op tasks run": ran,
         "no-op tasks skipped": skipped,
         "no-op module processes": modules,
+        "timed no-op wall s": timed.seconds,
+        "  in module processes s": in_modules,
+        "  in the controller s": timed.seconds - in_modules,
     }
 
 
